@@ -1,0 +1,51 @@
+// The `tessera` command line: dispatches verbs, maps errors to DESIGN.md's exit codes.
+import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js';
+import { policyCommand } from './policy.js';
+import { simulateCommand } from './simulate.js';
+import { upCommand } from './up.js';
+import { VERSION } from './version.js';
+
+const HELP = `Usage: tessera <command> [options]
+
+Commands:
+  up                 serve Tessera (prints what this build can do)
+  simulate           evaluate IAM policies offline (SimulateCustomPolicy JSON in and out)
+  policy validate    validate a policy document, with warnings
+  version            print the version
+
+Run \`tessera <command> --help\` for a command's options.
+Exit status: 0 success, 1 a check failed, 2 usage or input error.
+`;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(HELP);
+        return verb === undefined ? EXIT.usage : EXIT.ok;
+      case 'version':
+      case '--version':
+        io.stdout.write(`${VERSION}\n`);
+        return EXIT.ok;
+      case 'up':
+        return upCommand(rest, io);
+      case 'simulate':
+        return await simulateCommand(rest, io);
+      case 'policy':
+        return await policyCommand(rest, io);
+      default:
+        io.stderr.write(`tessera: unknown command \`${verb}\`\n\n${HELP}`);
+        return EXIT.usage;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`tessera ${verb}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
