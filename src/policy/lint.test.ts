@@ -437,3 +437,14 @@ describe('lintPolicy on documents built without source text', () => {
     ]);
   });
 });
+
+describe('multivalued keys without a set operator', () => {
+  it('warns that StringEquals on aws:TagKeys fails closed', () => {
+    const r = parsePolicy(
+      JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'ec2:CreateTags', Resource: '*', Condition: { StringEquals: { 'aws:TagKeys': 'CostCenter' } } } }),
+      { kind: 'identity' },
+    );
+    if (!r.ok) throw new Error('parses');
+    expect(lintPolicy(r.document).map((w) => w.code)).toContain('WARN_MULTIVALUED_WITHOUT_SET_OPERATOR');
+  });
+});

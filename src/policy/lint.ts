@@ -338,8 +338,21 @@ function keyNotProvided(out: PolicyWarningFinding[], s: StatementNode, c: Condit
 }
 
 function setOperators(out: PolicyWarningFinding[], s: StatementNode, c: ConditionNode, op: ParsedOperator): void {
-  if (op.qualifier === undefined) return;
   const info = globalKey(c.key) ?? serviceConditionKey(c.key);
+  if (op.qualifier === undefined) {
+    // IAM: "Multivalued context keys require a condition set operator"; without one Tessera's
+    // evaluation fails closed (condition.ts), so the author gets neither what they meant nor an Allow.
+    if (info !== undefined && info.multiValued && op.spec.positive.family !== 'Null') {
+      out.push(
+        policyWarning(
+          'WARN_MULTIVALUED_WITHOUT_SET_OPERATOR',
+          c.path,
+          `\`${c.key}\` is multivalued: write \`ForAnyValue:${c.operator}\` or \`ForAllValues:${c.operator}\`; without a set operator the condition fails closed`,
+        ),
+      );
+    }
+    return;
+  }
   const plain = c.operator.slice(op.qualifier.length + 1);
   if (info !== undefined && !info.multiValued) {
     out.push(

@@ -140,7 +140,12 @@ class Validator {
     }
     const problems: TemplateProblem[] = [];
     const t = parseTemplate(value, true, problems);
-    for (const p of problems) this.warn('WARN_VARIABLE_SYNTAX', path, p.message);
+    // In a condition a malformed variable makes the condition fail closed (condition.ts); in a
+    // Resource it stays literal text, as IAM reads text that is not a variable.
+    const inCondition = path.includes('.Condition.');
+    for (const p of problems) {
+      this.warn('WARN_VARIABLE_SYNTAX', path, inCondition ? p.message.replace(': the text stays literal', ': the condition always fails closed') : p.message);
+    }
     if (t.hasVariables && !allowed) {
       this.warn('WARN_VARIABLE_POSITION', path, `policy variables are not substituted here: \`${value}\` is compared as literal text`);
     }
@@ -362,6 +367,10 @@ class Validator {
         this.error('ERR_POLICY_PRINCIPAL_PROHIBITED', `${path}.${pName}`, `a ${kind} policy cannot name a principal: \`${pName}\` belongs in resource-based and trust policies`);
       } else if (pName === 'NotPrincipal' && kind === 'trust') {
         this.error('ERR_POLICY_NOT_PRINCIPAL_PROHIBITED', `${path}.NotPrincipal`, 'a role trust policy cannot use `NotPrincipal`');
+      } else if (pName === 'NotPrincipal' && effect === 'Allow') {
+        // IAM: "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is
+        // not supported." Accepting it would grant every caller not listed, anonymous ones included.
+        this.error('ERR_POLICY_NOT_PRINCIPAL_PROHIBITED', `${path}.NotPrincipal`, '`NotPrincipal` can only be used with `"Effect": "Deny"`');
       } else principal = this.principal(pNode, `${path}.${pName}`, pName === 'NotPrincipal');
     } else if (kind === 'resource' || kind === 'trust') {
       this.error('ERR_POLICY_PRINCIPAL_MISSING', path, `a ${kind === 'trust' ? 'trust' : 'resource-based'} policy statement must name a \`Principal\``);

@@ -26,9 +26,14 @@ export interface Template {
 
 export interface TemplateProblem {
   readonly message: string;
+  /** `unterminated`: no closing `}`, so plainly text; `malformed`: `${…}` that is not a variable IAM documents. */
+  readonly kind?: 'unterminated' | 'malformed';
 }
 
-const VAR_BODY = /^\s*([^\s,'}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
+// IAM: "surround the default value with single quotes (' '), and separate the variable text and the
+// default value with a comma and space (, )". Any other spelling is not a default: a lenient reading
+// could substitute a default IAM never would.
+const VAR_BODY = /^\s*([^\s,'}]+)\s*(?:, '([^']*)')?$/;
 
 /**
  * Splits `text` into literal runs and variables. With `variables` false (2008-10-17 or no
@@ -47,7 +52,7 @@ export function parseTemplate(text: string, variables: boolean, problems?: Templ
     if (open < 0) break;
     const close = text.indexOf('}', open + 2);
     if (close < 0) {
-      problems?.push({ message: `unterminated policy variable in \`${text}\`: the text stays literal` });
+      problems?.push({ kind: 'unterminated', message: `unterminated policy variable in \`${text}\`: the text stays literal` });
       break;
     }
     run += text.slice(i, open);
@@ -59,7 +64,7 @@ export function parseTemplate(text: string, variables: boolean, problems?: Templ
     } else {
       const m = VAR_BODY.exec(body);
       if (m === null) {
-        problems?.push({ message: `malformed policy variable \`\${${body}}\`: the text stays literal` });
+        problems?.push({ kind: 'malformed', message: `malformed policy variable \`\${${body}}\`: the text stays literal` });
         run += text.slice(open, close + 1);
       } else {
         if (run !== '') parts.push({ kind: 'text', text: run });

@@ -4,7 +4,7 @@
 
 import type { ConditionNode } from '../ast.js';
 import type { ContextEntry, RequestContext } from '../context.js';
-import { parseTemplate } from '../variables.js';
+import { parseTemplate, type TemplateProblem } from '../variables.js';
 import { type OperatorSpec, parseOperator, type SetQualifier } from './operators/table.js';
 import type { Operand as OperandType } from './operators/types.js';
 
@@ -29,7 +29,12 @@ export function compileCondition(node: ConditionNode, variablesEnabled: boolean)
   const operands: OperandType[] = [];
   let broken: string | undefined;
   for (const v of node.values) {
-    const compiled = spec.positive.compile(parseTemplate(v, variablesEnabled && spec.positive.variables));
+    // A malformed `${…}` has no documented reading (literal text, no value, or a lenient parse): the
+    // condition fails closed rather than pick one that could grant.
+    const problems: TemplateProblem[] = [];
+    const compiled = spec.positive.compile(parseTemplate(v, variablesEnabled && spec.positive.variables, problems));
+    const malformed = problems.find((p) => p.kind === 'malformed');
+    if (malformed !== undefined) broken ??= malformed.message.replace(': the text stays literal', ': the condition fails closed');
     if ('error' in compiled) broken ??= compiled.error;
     else operands.push(compiled);
   }
