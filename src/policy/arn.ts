@@ -3,7 +3,7 @@
 // first five. The resource part keeps its own colons and slashes.
 
 import type { RequestContext } from './context.js';
-import { type Glob, globFromTokens, globMatch } from './glob.js';
+import { type Glob, globFromTokens, globMatch, tokensMatch } from './glob.js';
 import { resolveTokens, type Template, type TemplatePart } from './variables.js';
 
 export const ARN_SEGMENTS = 6;
@@ -28,6 +28,8 @@ export interface ArnPattern {
   readonly segments: readonly Template[];
   /** Precompiled globs when the pattern has no policy variable. */
   readonly globs: readonly Glob[] | undefined;
+  /** Per segment: its precompiled glob, or undefined where a policy variable must be resolved per request. */
+  readonly staticGlobs: readonly (Glob | undefined)[];
 }
 
 /** A variable or `${*}`-style escape as written, for where IAM does not substitute it. */
@@ -70,10 +72,9 @@ export function compileArnPattern(template: Template, substituteEverywhere = fal
     parts,
     hasVariables: parts.some((p) => p.kind === 'var'),
   }));
-  const globs = templates.some((t) => t.hasVariables)
-    ? undefined
-    : templates.map((t) => globFromTokens(resolveTokens(t, undefined) ?? []));
-  return { source: template.source, segments: templates, globs };
+  const staticGlobs = templates.map((t) => (t.hasVariables ? undefined : globFromTokens(resolveTokens(t, undefined) ?? [])));
+  const globs = staticGlobs.every((g) => g !== undefined) ? (staticGlobs as Glob[]) : undefined;
+  return { source: template.source, segments: templates, globs, staticGlobs };
 }
 
 /**
@@ -93,12 +94,19 @@ export function arnMatch(
     for (let i = 0; i < n; i++) if (!globMatch(pattern.globs[i] as Glob, parts[i] as string)) return false;
     return true;
   }
-  const globs: Glob[] = [];
+  // Static segments first: they usually decide (another service, region or account) before any
+  // variable is resolved.
   for (let i = 0; i < n; i++) {
-    const tokens = resolveTokens(pattern.segments[i] as Template, context);
-    if (tokens === undefined) return undefined;
-    globs.push(globFromTokens(tokens));
+    const g = pattern.staticGlobs[i];
+    if (g !== undefined && !globMatch(g, parts[i] as string)) return false;
   }
-  for (let i = 0; i < n; i++) if (!globMatch(globs[i] as Glob, parts[i] as string)) return false;
-  return true;
+  let unresolved = false;
+  for (let i = 0; i < n; i++) {
+    if (pattern.staticGlobs[i] !== undefined) continue;
+    const tokens = resolveTokens(pattern.segments[i] as Template, context);
+    if (tokens === undefined) unresolved = true;
+    else if (!tokensMatch(tokens, parts[i] as string)) return false;
+  }
+  // IAM: an entry whose variable has no value matches no resource.
+  return unresolved ? undefined : true;
 }

@@ -138,3 +138,63 @@ export function compilePolicy(document: PolicyDocument, source: PolicySource): C
 export function candidates(policy: CompiledPolicy, service: string): readonly CompiledStatement[] {
   return policy.byService.get(service) ?? policy.anyService;
 }
+
+/**
+ * All statements of a list of policies, indexed for one lookup per request: by exact action, by
+ * service for wildcard actions, and the statements that can match any service. Each list keeps
+ * (policy, statement) order. Built once per policy list and reused (see evaluate.ts).
+ */
+export interface StatementIndex {
+  readonly byAction: ReadonlyMap<string, readonly CompiledStatement[]>;
+  readonly byService: ReadonlyMap<string, readonly CompiledStatement[]>;
+  readonly any: readonly CompiledStatement[];
+  /**
+   * Per requested action: only the statements whose Action/NotAction matches it. Action matching
+   * depends on nothing else in the request, so the filtered list is computed once per action.
+   */
+  readonly matching: Map<string, readonly CompiledStatement[]>;
+}
+
+/** Bound on `matching`, so arbitrary action names in requests cannot grow it without limit. */
+export const MATCHING_CACHE_LIMIT = 4096;
+
+export function indexStatements(policies: readonly CompiledPolicy[]): StatementIndex {
+  const all: CompiledStatement[] = [];
+  for (const p of policies) for (const s of p.statements) all.push(s);
+  const anySet = new Set<CompiledStatement>();
+  const exact = new Map<string, Set<CompiledStatement>>();
+  const wild = new Map<string, Set<CompiledStatement>>();
+  const add = (m: Map<string, Set<CompiledStatement>>, k: string, s: CompiledStatement): void => {
+    let set = m.get(k);
+    if (set === undefined) m.set(k, (set = new Set()));
+    set.add(s);
+  };
+  for (const s of all) {
+    if (s.actionNegated) {
+      anySet.add(s);
+      continue;
+    }
+    for (const p of s.node.action.patterns) {
+      const lower = p.toLowerCase();
+      const colon = lower.indexOf(':');
+      const service = colon < 0 ? lower : lower.slice(0, colon);
+      if (colon < 0 || /[*?]/.test(service)) anySet.add(s);
+      else if (/[*?]/.test(lower)) add(wild, service, s);
+      else add(exact, lower, s);
+    }
+  }
+  const ordered = (keep: (s: CompiledStatement) => boolean): CompiledStatement[] => all.filter(keep);
+  const byService = new Map<string, readonly CompiledStatement[]>();
+  for (const [service, set] of wild) byService.set(service, ordered((s) => set.has(s) || anySet.has(s)));
+  const byAction = new Map<string, readonly CompiledStatement[]>();
+  for (const [action, set] of exact) {
+    const serviceWild = wild.get(action.slice(0, action.indexOf(':')));
+    byAction.set(action, ordered((s) => set.has(s) || anySet.has(s) || (serviceWild?.has(s) ?? false)));
+  }
+  return { byAction, byService, any: ordered((s) => anySet.has(s)), matching: new Map() };
+}
+
+/** The statements that can apply to `action` (lowercased) of `service`. */
+export function lookupStatements(index: StatementIndex, action: string, service: string): readonly CompiledStatement[] {
+  return index.byAction.get(action) ?? index.byService.get(service) ?? index.any;
+}

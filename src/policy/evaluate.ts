@@ -7,7 +7,16 @@
 import type { Effect } from './ast.js';
 import { splitArn, arnMatch } from './arn.js';
 import { type CompiledCondition, evaluateCondition, isPresent, type Tri } from './condition/condition.js';
-import { candidates, type CompiledPolicy, type CompiledStatement, type MatchedStatement } from './compile.js';
+import {
+  candidates,
+  type CompiledPolicy,
+  type CompiledStatement,
+  indexStatements,
+  lookupStatements,
+  type MatchedStatement,
+  MATCHING_CACHE_LIMIT,
+  type StatementIndex,
+} from './compile.js';
 import type { RequestContext } from './context.js';
 import { globMatch } from './glob.js';
 import { principalMatch, type PrincipalMatch, type RequestPrincipal } from './principal.js';
@@ -169,7 +178,7 @@ class Run {
   }
 
   /** Evaluates one statement: whether it applies; `lastPrincipal` says how the principal matched. */
-  statement(s: CompiledStatement, layer: PolicyLayer): Tri {
+  statement(s: CompiledStatement, layer: PolicyLayer, actionKnown = false): Tri {
     let pm: PrincipalMatch = 'direct';
     if (s.principal !== undefined) {
       pm = principalMatch(s.principal, this.principal, s.deny);
@@ -178,7 +187,7 @@ class Run {
       // element." (UG:reference_policies_elements_notprincipal)
       if (s.deny && s.principal.node.negated && this.boundarySet) pm = 'direct';
     }
-    const action = this.actionMatches(s);
+    const action = actionKnown || this.actionMatches(s);
     const resource = action && pm !== 'none' ? this.resourceMatches(s) : false;
     let applies: Tri = false;
     if (!this.explain) {
@@ -261,26 +270,60 @@ interface LayerResult {
 
 const RANK: Readonly<Record<PrincipalMatch, number>> = { none: 0, account: 1, role: 2, direct: 3 };
 
-function scan(run: Run, policies: readonly CompiledPolicy[], layer: PolicyLayer): LayerResult {
+/**
+ * Lists of policies seen more than once get a StatementIndex (one lookup per request instead of a
+ * walk over every policy). A list seen once is walked: indexing it would cost more than it saves.
+ * Keyed weakly by the list object, so callers that keep their policy lists get the fast path.
+ */
+const seenOnce = new WeakSet<readonly CompiledPolicy[]>();
+const indexes = new WeakMap<readonly CompiledPolicy[], StatementIndex>();
+
+function indexFor(policies: readonly CompiledPolicy[]): StatementIndex | undefined {
+  let index = indexes.get(policies);
+  if (index !== undefined) return index;
+  if (!seenOnce.has(policies)) {
+    seenOnce.add(policies);
+    return undefined;
+  }
+  index = indexStatements(policies);
+  indexes.set(policies, index);
+  return index;
+}
+
+/** Visits one statement; true when decide mode may stop (an applicable Deny). */
+function visit(run: Run, s: CompiledStatement, layer: PolicyLayer, out: LayerResult, actionKnown = false): boolean {
+  // Decide mode: once this layer has an Allow, only Deny statements can change the outcome.
+  if (!run.explain && !s.deny && out.allows !== undefined && layer !== 'resource' && layer !== 'trust') return false;
+  const applies = run.statement(s, layer, actionKnown);
+  if (s.deny) {
+    if (applies !== false) {
+      (out.denies ??= []).push(s.ref);
+      return !run.explain;
+    }
+  } else if (applies === true) {
+    (out.allows ??= []).push(s.ref);
+    const principal = run.lastPrincipal;
+    if (RANK[principal] > RANK[out.best]) out.best = principal;
+  }
+  return false;
+}
+
+function scan(run: Run, policies: readonly CompiledPolicy[], layer: PolicyLayer, indexable = true): LayerResult {
   const out: LayerResult = { denies: undefined, allows: undefined, best: 'none' };
+  // Explain mode walks every statement of the service, so near misses can be explained.
+  const index = run.explain || !indexable ? undefined : indexFor(policies);
+  if (index !== undefined) {
+    let list = index.matching.get(run.action);
+    if (list === undefined) {
+      list = lookupStatements(index, run.action, run.service).filter((s) => run.actionMatches(s));
+      if (index.matching.size < MATCHING_CACHE_LIMIT) index.matching.set(run.action, list);
+    }
+    for (let i = 0; i < list.length; i++) if (visit(run, list[i]!, layer, out, true)) return out;
+    return out;
+  }
   for (let p = 0; p < policies.length; p++) {
     const list = candidates(policies[p]!, run.service);
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
-      // Decide mode: once this layer has an Allow, only Deny statements can change the outcome.
-      if (!run.explain && !s.deny && out.allows !== undefined && (layer !== 'resource' && layer !== 'trust')) continue;
-      const applies = run.statement(s, layer);
-      const principal = run.lastPrincipal;
-      if (s.deny) {
-        if (applies !== false) {
-          (out.denies ??= []).push(s.ref);
-          if (!run.explain) return out;
-        }
-      } else if (applies === true) {
-        (out.allows ??= []).push(s.ref);
-        if (RANK[principal] > RANK[out.best]) out.best = principal;
-      }
-    }
+    for (let i = 0; i < list.length; i++) if (visit(run, list[i]!, layer, out)) return out;
   }
   return out;
 }
@@ -317,7 +360,7 @@ export function evaluate(request: AuthzRequest, policies: PolicySet, options?: E
   const stop2 = stop || (!run.explain && session?.denies !== undefined);
   const boundary = policies.boundary === undefined || stop2 ? undefined : scan(run, policies.boundary, 'boundary');
   const stop3 = stop2 || (!run.explain && boundary?.denies !== undefined);
-  const resource = policies.resource === undefined || stop3 ? undefined : scan(run, [policies.resource], resourceLayer);
+  const resource = policies.resource === undefined || stop3 ? undefined : scan(run, [policies.resource], resourceLayer, false);
   const boundaryAllowed = boundary === undefined ? undefined : boundary.allows !== undefined;
 
   const denyLayer: PolicyLayer | undefined =

@@ -40,3 +40,12 @@ describe('glob', () => {
     expect(globMatch(compileGlob('*a'.repeat(50)), 'a'.repeat(5000))).toBe(true);
   });
 });
+
+describe('tokensMatch (patterns built per request)', () => {
+  it('treats an empty substituted value as matching nothing extra, even at the end', async () => {
+    const { tokensMatch } = await import('./glob.js');
+    expect(tokensMatch(['abc', ''], 'abc')).toBe(true);
+    expect(tokensMatch(['', 'abc', '', STAR, ''], 'abcdef')).toBe(true);
+    expect(tokensMatch(['abc', ''], 'abcd')).toBe(false);
+  });
+});

@@ -60,7 +60,11 @@ export function compileGlob(pattern: string): Glob {
 export function globMatch(glob: Glob, value: string): boolean {
   if (glob.exact !== undefined) return glob.exact === value;
   if (glob.any) return true;
-  const tokens = glob.tokens;
+  return tokensMatch(glob.tokens, value);
+}
+
+/** Matches raw tokens (adjacent literals need not be merged), for patterns built per request. */
+export function tokensMatch(tokens: readonly GlobToken[], value: string): boolean {
   const tn = tokens.length;
   const vn = value.length;
   let ti = 0;
@@ -91,7 +95,7 @@ export function globMatch(glob: Glob, value: string): boolean {
     ti = starTi + 1;
     vi = ++starVi;
   }
-  while (ti < tn && tokens[ti] === STAR) ti++;
+  while (ti < tn && (tokens[ti] === STAR || tokens[ti] === '')) ti++;
   return ti === tn;
 }
 
