@@ -1,6 +1,7 @@
 // The `tessera` command line: dispatches verbs, maps errors to DESIGN.md's exit codes.
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js';
 import { policyCommand } from './policy.js';
+import { samlCommand } from './saml.js';
 import { simulateCommand } from './simulate.js';
 import { upCommand } from './up.js';
 import { VERSION } from './version.js';
@@ -11,6 +12,7 @@ Commands:
   up                 serve Tessera (prints what this build can do)
   simulate           evaluate IAM policies offline (SimulateCustomPolicy JSON in and out)
   policy validate    validate a policy document, with warnings
+  saml verify        verify a SAML response as AWS STS does (saml decode: read it unverified)
   version            print the version
 
 Run \`tessera <command> --help\` for a command's options.
@@ -37,6 +39,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         return await simulateCommand(rest, io);
       case 'policy':
         return await policyCommand(rest, io);
+      case 'saml':
+        return await samlCommand(rest, io);
       default:
         io.stderr.write(`tessera: unknown command \`${verb}\`\n\n${HELP}`);
         return EXIT.usage;

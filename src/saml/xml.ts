@@ -1,0 +1,160 @@
+// XML hardening for everything SAML reads: strict base64 and UTF-8, a pre-parse scan that refuses
+// DTDs, entities, processing instructions and comments, size and depth caps, and one parser
+// (@xmldom/xmldom, the copy xml-crypto uses) that aborts on any warning. Also the DOM helpers
+// the signer and verifier share. Never a second parser, never a regex to "read a field".
+
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { reject } from './errors.js';
+
+export const MAX_ENCODED_LENGTH = 100_000; // STS SAMLAssertionType max length
+export const MAX_DECODED_BYTES = 75 * 1024;
+export const MAX_DEPTH = 64;
+export const MAX_ELEMENTS = 5000;
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** P2: strict base64 (CR/LF removed only), size cap, fatal UTF-8 decoding. */
+export function decodeBase64Xml(encoded: string, maxBytes: number = MAX_DECODED_BYTES): string {
+  if (encoded.length < 4 || encoded.length > MAX_ENCODED_LENGTH) reject('SIZE', `encoded length ${encoded.length}`);
+  const compact = encoded.replace(/[\r\n]/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 !== 0) reject('BASE64', 'not strict base64');
+  const bytes = Buffer.from(compact, 'base64');
+  if (bytes.length > maxBytes) reject('SIZE', `decoded ${bytes.length} bytes`);
+  return decodeUtf8(bytes);
+}
+
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return reject('UTF8', 'invalid UTF-8');
+  }
+}
+
+/**
+ * P3: refuses what no SAML producer emits and what parser-differential attacks need: DTDs and
+ * entities (XXE, billion laughs; CWE-611, CWE-776), processing instructions and comments
+ * (text-truncation attacks: CVE-2017-11427 family, the xml-crypto PI quirk), non-UTF-8 declared
+ * encodings, NUL bytes, and documents too deep or too large to be a SAML response.
+ */
+export function prescan(text: string): void {
+  if (text.includes('\u0000')) reject('NUL_BYTE', 'NUL in document');
+  if (/<!DOCTYPE/i.test(text)) reject('DOCTYPE', 'DOCTYPE present');
+  if (/<!ENTITY/i.test(text) || /<!ATTLIST/i.test(text) || /<!ELEMENT/i.test(text)) reject('ENTITY', 'DTD declaration present');
+  if (text.includes('<!--')) reject('COMMENT', 'comment present');
+  let body = text;
+  const decl = /^\uFEFF?<\?xml\s[^?]*\?>/.exec(body);
+  if (decl !== null) {
+    const enc = /encoding\s*=\s*["']([^"']+)["']/i.exec(decl[0]);
+    if (enc !== null && (enc[1] as string).toLowerCase().replace('_', '-') !== 'utf-8') reject('ENCODING', `declared encoding ${enc[1]}`);
+    body = body.slice(decl[0].length);
+  }
+  if (body.includes('<?')) reject('PROCESSING_INSTRUCTION', 'processing instruction present');
+  // A tag counter, not a parser: bounds the work the real parser will do.
+  let depth = 0;
+  let elements = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body.charCodeAt(i) !== 0x3c) continue;
+    const next = body[i + 1];
+    if (next === '/') {
+      depth--;
+    } else if (next === '!') {
+      // CDATA: its content is text, skip it whole.
+      if (body.startsWith('<![CDATA[', i)) {
+        const end = body.indexOf(']]>', i);
+        if (end < 0) break;
+        i = end + 2;
+      }
+    } else {
+      const close = body.indexOf('>', i);
+      if (close < 0) break;
+      elements++;
+      if (body[close - 1] !== '/') depth++;
+      if (depth > MAX_DEPTH) reject('TOO_DEEP', `nesting deeper than ${MAX_DEPTH}`);
+      if (elements > MAX_ELEMENTS) reject('TOO_MANY_ELEMENTS', `more than ${MAX_ELEMENTS} elements`);
+      i = close;
+    }
+  }
+}
+
+/** P4: parses with xmldom, aborting on any warning or error; no doctype; one root element. */
+export function parseXmlStrict(text: string): Document {
+  const fail = (msg: string): never => reject('XML_PARSE', msg);
+  const parser = new DOMParser({
+    errorHandler: { warning: fail, error: fail, fatalError: fail },
+    locator: {},
+  });
+  let doc: Document;
+  try {
+    doc = parser.parseFromString(text, 'text/xml') as unknown as Document;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'SamlRejectedError') throw e;
+    return reject('XML_PARSE', (e as Error).message);
+  }
+  if (doc === undefined || doc === null) return reject('XML_PARSE', 'no document');
+  if (doc.doctype !== null && doc.doctype !== undefined) reject('DOCTYPE', 'doctype node');
+  let roots = 0;
+  for (let n = doc.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === 1) roots++;
+    else if (n.nodeType === 7) {
+      // The XML declaration (`<?xml version="1.0"?>`, which Okta, ADFS and xmlsec1 emit) is the one
+      // PI allowed, and only first; prescan already checked its encoding.
+      const isDeclaration = (n as ProcessingInstruction).target === 'xml' && n === doc.firstChild;
+      if (!isDeclaration) reject('PROCESSING_INSTRUCTION', 'processing instruction outside the root');
+    }
+    else if (n.nodeType === 8) reject('COMMENT', 'comment outside the root');
+  }
+  if (roots !== 1) reject('XML_PARSE', `${roots} root elements`);
+  return doc;
+}
+
+/** Parses a document Tessera itself produced (no hardening needed beyond xmldom's own). */
+export function parseTrustedXml(text: string): Document {
+  return new DOMParser().parseFromString(text, 'text/xml') as unknown as Document;
+}
+
+export function serialize(node: Node): string {
+  return new XMLSerializer().serializeToString(node as never);
+}
+
+/** Element children of `el` (text, comments and PIs skipped). */
+export function childElements(el: Element | Document): Element[] {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n !== null; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element);
+  return out;
+}
+
+/** Element children with namespace `ns` and local name `local`. */
+export function children(el: Element, ns: string, local: string): Element[] {
+  return childElements(el).filter((c) => c.namespaceURI === ns && c.localName === local);
+}
+
+/** The one child `{ns}local`, or undefined when there is none; more than one is the caller's to refuse. */
+export function child(el: Element, ns: string, local: string): Element | undefined {
+  return children(el, ns, local)[0];
+}
+
+/** Every descendant element (document order), for counting and ID collection. */
+export function descendants(root: Element | Document): Element[] {
+  const out: Element[] = [];
+  const walk = (n: Node): void => {
+    for (let c = n.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType === 1) {
+        out.push(c as Element);
+        walk(c);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The text of an element that must hold only text (and CDATA): child elements are refused. */
+export function textOnly(el: Element): string | undefined {
+  let out = '';
+  for (let n = el.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === 3 || n.nodeType === 4) out += (n as CharacterData).data;
+    else return undefined;
+  }
+  return out;
+}
