@@ -14,11 +14,12 @@ export function upCommand(argv: readonly string[], io: CliIo): ExitCode {
     io.stdout.write(UP_HELP);
     return EXIT.ok;
   }
-  io.stdout.write(`Tessera ${VERSION} — this build has the IAM policy engine; the server is not built yet.
+  io.stdout.write(`Tessera ${VERSION} — this build has the IAM policy engine and the SAML core; the server is not built yet.
 
 What works now:
   tessera simulate --input request.json      IAM SimulateCustomPolicy offline, with explanations
   tessera policy validate policy.json        IAM's validation plus Access-Analyzer-style warnings
+  tessera saml verify --metadata M --response R   verify a SAML response as AWS STS does
 
 Try the seed guide's policy:
   tessera policy validate examples/seed-policy.json
