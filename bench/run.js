@@ -15,7 +15,8 @@ import { formatNumber, machine } from './lib/harness.js';
 /** In the order they run. */
 const MODULES = [
   { name: 'policy', about: 'IAM policy engine: seed decisions/s, peers, large set, explain' },
-  // Later issues: { name: 'sigv4', … }, { name: 'saml', … }, { name: 'http', … }
+  { name: 'saml', about: 'SAML: sign (vs xml-crypto, raw RSA) and verify (vs node-saml) of the seed response' },
+  // Later issues: { name: 'sigv4', … }, { name: 'http', … }
 ];
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -3,7 +3,7 @@
 // VerifiedAssertion comes from the canonical bytes the signature covered, re-parsed. Clock, skew,
 // trusted keys and accepted audiences are inputs. One coded error per rejection; never a partial result.
 
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { reject, SamlRejectedError } from './errors.js';
 import { ALG, AWS_AUDIENCE, AWS_SIGNIN_URL, BEARER, NS, STATUS } from './ns.js';
@@ -36,8 +36,26 @@ function toPem(cert: string): string {
   return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----`;
 }
 
-function derOf(cert: string): Buffer {
-  return new X509Certificate(toPem(cert)).raw;
+interface PinnedKey {
+  readonly der: Buffer;
+  readonly key: KeyObject;
+}
+
+/**
+ * Registered certificates parsed once (an X509Certificate costs ~0.3 ms, and a PEM handed to
+ * xml-crypto would be parsed again on every verification). Bounded: providers are few.
+ */
+const pinnedKeys = new Map<string, PinnedKey>();
+
+function pinned(cert: string): PinnedKey {
+  let p = pinnedKeys.get(cert);
+  if (p === undefined) {
+    const x509 = new X509Certificate(toPem(cert));
+    p = { der: x509.raw, key: x509.publicKey };
+    if (pinnedKeys.size >= 256) pinnedKeys.clear();
+    pinnedKeys.set(cert, p);
+  }
+  return p;
 }
 
 function isDs(el: Element, local: string): boolean {
@@ -194,12 +212,12 @@ function checkSignatureShape(signature: Element, response: Element, strict: bool
 
 /** P8–P9: the cryptographic check against the pinned certificates; returns the signed canonical XML. */
 function checkCrypto(site: SignatureSite, xml: string, certificates: readonly string[]): string {
-  const pinned = certificates.slice(0, MAX_CERTIFICATES);
-  if (pinned.length === 0) reject('NO_TRUSTED_CERTIFICATE', 'the provider has no signing certificate');
+  const certs = certificates.slice(0, MAX_CERTIFICATES);
+  if (certs.length === 0) reject('NO_TRUSTED_CERTIFICATE', 'the provider has no signing certificate');
   // Key confusion (CVE-2024-32962): a certificate in KeyInfo must be one of the registered ones.
   const keyInfoCerts = descendants(site.signature).filter((e) => isDs(e, 'X509Certificate'));
   if (keyInfoCerts.length > 0) {
-    const registered = pinned.map((c) => derOf(c));
+    const registered = certs.map((c) => pinned(c).der);
     for (const kc of keyInfoCerts) {
       let der: Buffer;
       try {
@@ -210,8 +228,8 @@ function checkCrypto(site: SignatureSite, xml: string, certificates: readonly st
       if (!registered.some((r) => r.equals(der))) reject('SIG_KEYINFO_MISMATCH', 'KeyInfo certificate is not registered for the provider');
     }
   }
-  for (const cert of pinned) {
-    const sig = new SignedXml({ publicCert: toPem(cert), getCertFromKeyInfo: () => null });
+  for (const cert of certs) {
+    const sig = new SignedXml({ publicCert: pinned(cert).key, getCertFromKeyInfo: () => null });
     // Defence in depth: only the algorithms P7 allows stay available to the library.
     for (const k of Object.keys(sig.SignatureAlgorithms)) if (!SIGNATURE_ALGORITHMS.has(k)) delete (sig.SignatureAlgorithms as Record<string, unknown>)[k];
     for (const k of Object.keys(sig.HashAlgorithms)) if (!DIGEST_ALGORITHMS.has(k)) delete (sig.HashAlgorithms as Record<string, unknown>)[k];
