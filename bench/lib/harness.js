@@ -124,6 +124,11 @@ export function paired(runA, runB, preset, checkA, checkB) {
     for (const i of order) sides[i].perSecond.push((sides[i].n * 1000) / call(sides[i], sides[i].n));
     ratios.push(sides[0].perSecond[r] / sides[1].perSecond[r]);
   }
+  return pairedResult(sides, ratios, preset);
+}
+
+/** The summary `paired` (and the async variant of bench/saml/async.js) return for two measured sides. */
+export function pairedResult(sides, ratios, preset) {
   const stats = (side) => {
     const med = median(side.perSecond);
     return {

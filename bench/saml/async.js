@@ -5,7 +5,7 @@
 // and perform the operation n times in their own loop, awaiting each operation that returns a promise.
 
 import { performance } from 'node:perf_hooks';
-import { median } from '../lib/harness.js';
+import { pairedResult } from '../lib/harness.js';
 
 export async function pairedAsync(runA, runB, preset, checkA, checkB) {
   const sides = [
@@ -36,17 +36,5 @@ export async function pairedAsync(runA, runB, preset, checkA, checkB) {
     for (const i of order) sides[i].perSecond.push((sides[i].n * 1000) / (await call(sides[i], sides[i].n)));
     ratios.push(sides[0].perSecond[r] / sides[1].perSecond[r]);
   }
-  const stats = (side) => {
-    const med = median(side.perSecond);
-    return {
-      perSecond: med,
-      perRound: side.perSecond.map(Math.round),
-      rounds: preset.rounds,
-      opsPerRound: side.n,
-      min: Math.min(...side.perSecond),
-      max: Math.max(...side.perSecond),
-      spread: (Math.max(...side.perSecond) - Math.min(...side.perSecond)) / med,
-    };
-  };
-  return { a: stats(sides[0]), b: stats(sides[1]), ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios) };
+  return pairedResult(sides, ratios, preset);
 }
