@@ -27,6 +27,14 @@ export function parseSamlInstant(value: string | null | undefined, what: string)
   if (m === null) return reject('DATETIME_INVALID', `${what} is not an xs:dateTime with a zone`);
   const t = Date.parse(value);
   if (!Number.isFinite(t)) return reject('DATETIME_INVALID', `${what} is not a valid instant`);
+  // Date.parse rolls `2026-06-31` over to 1 July and takes offsets past ±14:00: check the calendar.
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const zone = m[8] as string;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = zone === 'Z' || (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)) <= 14 * 60 && Number(zone.slice(4, 6)) < 60);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59 || !offsetOk) {
+    return reject('DATETIME_INVALID', `${what} is not a calendar instant`);
+  }
   return t;
 }
 
@@ -62,6 +70,16 @@ function isDs(el: Element, local: string): boolean {
   return el.namespaceURI === NS.ds && el.localName === local;
 }
 
+function unboundPrefix(el: Element): boolean {
+  // xmldom leaves namespaceURI undefined (not null) for an unbound prefix.
+  if (el.prefix !== null && el.prefix !== '' && (el.namespaceURI ?? null) === null) return true;
+  for (let i = 0; i < el.attributes.length; i++) {
+    const a = el.attributes.item(i) as Attr;
+    if (a.prefix !== null && a.prefix !== '' && a.prefix !== 'xmlns' && (a.namespaceURI ?? null) === null) return true;
+  }
+  return false;
+}
+
 function attr(el: Element, name: string): string | undefined {
   return el.hasAttribute(name) ? el.getAttribute(name) ?? undefined : undefined;
 }
@@ -87,7 +105,12 @@ function checkStructure(doc: Document): { response: Element; assertion: Element;
       if (c.nodeType === 8) reject('COMMENT', 'comment node');
       if (c.nodeType === 7) reject('PROCESSING_INSTRUCTION', 'processing instruction node');
       if (c.nodeType === 5 || c.nodeType === 6) reject('ENTITY', 'entity node');
-      if (c.nodeType === 1) walk(c);
+      if (c.nodeType === 1) {
+        // xmldom accepts an unbound prefix (`<evil:Status>`, no namespace); namespace-aware parsers
+        // refuse it. Not well-formed under Namespaces in XML: refused, so no two parsers disagree.
+        if (unboundPrefix(c as Element)) reject('XML_PARSE', 'unbound namespace prefix');
+        walk(c);
+      }
     }
   };
   walk(response);
@@ -269,7 +292,7 @@ function signedElement(canonical: string, site: SignatureSite): Element {
   return root;
 }
 
-function one(el: Element, ns: string, local: string, reason: 'SUBJECT_INVALID' | 'SUBJECT_CONFIRMATION' | 'XML_PARSE'): Element {
+function one(el: Element, ns: string, local: string, reason: 'SUBJECT_INVALID' | 'SUBJECT_CONFIRMATION' | 'ISSUER_MISMATCH' | 'XML_PARSE'): Element {
   const list = children(el, ns, local);
   if (list.length !== 1) return reject(reason, `${list.length} ${local} elements`);
   return list[0] as Element;
@@ -340,7 +363,7 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
   const responseView = signedResponse ?? response;
 
   // P11: Issuer, byte-equal to the provider's entityID.
-  const issuerEl = one(assertion, NS.assertion, 'Issuer', 'XML_PARSE');
+  const issuerEl = one(assertion, NS.assertion, 'Issuer', 'ISSUER_MISMATCH');
   const issuer = textOnly(issuerEl);
   if (issuer !== options.idp.entityId) reject('ISSUER_MISMATCH', 'assertion Issuer is not the provider\'s entityID');
   const responseIssuer = child(responseView, NS.assertion, 'Issuer');
@@ -382,6 +405,10 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
   if (issuedAt < now - (options.maxAgeSeconds ?? 300) * 1000 - skew) reject('ISSUE_INSTANT_STALE', 'IssueInstant older than the redemption window');
   const expiresAt = Math.min(scdExpiry, condExpiry);
   if (expiresAt <= now - skew) reject('EXPIRED', 'NotOnOrAfter has passed');
+  // S34: a session the IdP already ended leaves no credential lifetime (P18 caps it at SessionNotOnOrAfter − now).
+  const authnStatement = child(assertion, NS.assertion, 'AuthnStatement');
+  const sessionEnd = authnStatement === undefined ? undefined : attr(authnStatement, 'SessionNotOnOrAfter');
+  if (sessionEnd !== undefined && parseSamlInstant(sessionEnd, 'SessionNotOnOrAfter') <= now - skew) reject('EXPIRED', 'SessionNotOnOrAfter has passed');
 
   // P15: every AudienceRestriction must name an accepted audience; at least one is required.
   const accepted = options.audiences ?? DEFAULT_AUDIENCES;
@@ -405,7 +432,8 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
     assertionId: attr(assertion, 'ID') ?? '',
     issueInstant: issueInstant as string,
     destination,
-    inResponseTo: attr(responseView, 'InResponseTo'),
+    // Only a signed Response vouches for its InResponseTo (S3); otherwise use subjectConfirmation's.
+    inResponseTo: signedResponse === undefined ? undefined : attr(signedResponse, 'InResponseTo'),
     nameId: { value: nameId, format: attr(nameIdEl, 'Format') },
     subjectConfirmation: { recipient, notOnOrAfter: scdNotOnOrAfter, inResponseTo: attr(scd, 'InResponseTo') },
     conditions: { notBefore, notOnOrAfter: condNotOnOrAfter, audiences },

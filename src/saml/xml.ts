@@ -10,6 +10,14 @@ export const MAX_ENCODED_LENGTH = 100_000; // STS SAMLAssertionType max length
 export const MAX_DECODED_BYTES = 75 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ELEMENTS = 5000;
+/** Per element, namespace declarations included; SAML producers write fewer than 20. */
+export const MAX_ATTRIBUTES = 64;
+/**
+ * Per document, namespace declarations included (OpenSAML declares xs/xsi on every AttributeValue: a
+ * 300-value response has ~1 000). xml-crypto's ID look-ups cost ~25 µs per attribute (S40: 5 000
+ * namespace declarations must be refused within 100 ms).
+ */
+export const MAX_TOTAL_ATTRIBUTES = 2000;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -53,6 +61,7 @@ export function prescan(text: string): void {
   // A tag counter, not a parser: bounds the work the real parser will do.
   let depth = 0;
   let elements = 0;
+  let totalAttributes = 0;
   for (let i = 0; i < body.length; i++) {
     if (body.charCodeAt(i) !== 0x3c) continue;
     const next = body[i + 1];
@@ -66,12 +75,29 @@ export function prescan(text: string): void {
         i = end + 2;
       }
     } else {
-      const close = body.indexOf('>', i);
-      if (close < 0) break;
+      // The tag ends at the first `>` outside a quoted attribute value: `<x a="/>">` must not pass
+      // for a self-closing tag and hide its depth. Each quoted value is one attribute (flooding one
+      // element with attributes or namespace declarations costs the parser and c14n superlinear time).
+      let close = i + 1;
+      let quote = 0;
+      let attributes = 0;
+      for (; close < body.length; close++) {
+        const c = body.charCodeAt(close);
+        if (quote !== 0) {
+          if (c === quote) quote = 0;
+        } else if (c === 0x22 || c === 0x27) {
+          quote = c;
+          attributes++;
+        } else if (c === 0x3e) break;
+      }
+      if (close >= body.length) break;
       elements++;
       if (body[close - 1] !== '/') depth++;
       if (depth > MAX_DEPTH) reject('TOO_DEEP', `nesting deeper than ${MAX_DEPTH}`);
       if (elements > MAX_ELEMENTS) reject('TOO_MANY_ELEMENTS', `more than ${MAX_ELEMENTS} elements`);
+      if (attributes > MAX_ATTRIBUTES) reject('TOO_MANY_ATTRIBUTES', `more than ${MAX_ATTRIBUTES} attributes on one element`);
+      totalAttributes += attributes;
+      if (totalAttributes > MAX_TOTAL_ATTRIBUTES) reject('TOO_MANY_ATTRIBUTES', `more than ${MAX_TOTAL_ATTRIBUTES} attributes`);
       i = close;
     }
   }
@@ -80,6 +106,8 @@ export function prescan(text: string): void {
 /** P4: parses with xmldom, aborting on any warning or error; no doctype; one root element. */
 export function parseXmlStrict(text: string): Document {
   const fail = (msg: string): never => reject('XML_PARSE', msg);
+  // xmldom silently drops text before the root element (`admin<Response…>`): not well-formed.
+  if (!/^\uFEFF?\s*</.test(text)) reject('XML_PARSE', 'text before the root element');
   const parser = new DOMParser({
     errorHandler: { warning: fail, error: fail, fatalError: fail },
     locator: {},
@@ -103,6 +131,8 @@ export function parseXmlStrict(text: string): Document {
       if (!isDeclaration) reject('PROCESSING_INSTRUCTION', 'processing instruction outside the root');
     }
     else if (n.nodeType === 8) reject('COMMENT', 'comment outside the root');
+    // xmldom keeps text outside the root (`<Response/>admin`) instead of failing: not well-formed.
+    else if (n.nodeType === 3 && /[^\t\n\r \uFEFF]/.test((n as Text).data)) reject('XML_PARSE', 'text outside the root element');
   }
   if (roots !== 1) reject('XML_PARSE', `${roots} root elements`);
   return doc;
