@@ -1,0 +1,13 @@
+// Every schema migration of the SQLite adapter, in order. Versions are contiguous from 1; a test
+// checks that each file in this folder is listed. Migrations are TypeScript modules holding SQL
+// text (not .sql files) so that `tsc` ships them in dist/ with the code that applies them.
+
+import { sql as initial } from './001_initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001_initial', sql: initial }];
