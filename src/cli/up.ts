@@ -1,4 +1,4 @@
-// `tessera up`: serves IdP, AWS API and console once they exist (issues #3–#6). Until then it
+// `tessera up`: serves IdP, AWS API and console once they exist (issues #4–#6). Until then it
 // says plainly what this build can do — it never starts a server that does nothing.
 import type { CliIo, ExitCode } from './io.js';
 import { EXIT } from './io.js';
@@ -26,7 +26,7 @@ Try the seed guide's policy:
   tessera simulate --input examples/simulate-seed.json
 
 Not yet: the identity provider, the AWS API on http://127.0.0.1:4750, the console, \`tessera check\`
-and \`tessera login\` (the project's issues #3–#6).
+and \`tessera login\` (the project's issues #4–#6).
 `);
   return EXIT.ok;
 }
