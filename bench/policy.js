@@ -5,11 +5,10 @@
 // ≥ 30× cedar-wasm `statefulIsAuthorized`; ≤ 20 µs median on the large set.
 // Every case runs in its own worker (lib/isolate.js) and first proves its engine decides as ours.
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { inWorker } from './lib/isolate.js';
-import { errorRow, formatNumber, latency, median, paired, PRESETS, row, throughput } from './lib/harness.js';
+import { errorRow, formatNumber, latency, median, paired, peerVersion, PRESETS, row, throughput } from './lib/harness.js';
 import { generatePolicies, generateRequests, LARGE_SET_SEED, prng } from './policy/large-set.js';
 import {
   AGREEMENT, CASBIN_MODEL, CASBIN_POLICY, casbinArgs, CEDAR_POLICY, cedarCall, contextInput, iamSimulation,
@@ -18,15 +17,6 @@ import {
 
 const ENGINE = new URL('../dist/policy/index.js', import.meta.url);
 const require = createRequire(import.meta.url);
-
-/** The installed version of a peer (read from node_modules: not every peer exports its package.json). */
-function peerVersion(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** What one operation is, per row (printed under the table). */
 const OP = {

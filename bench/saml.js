@@ -10,19 +10,10 @@
 // genuine response and reject one whose CostCenter was changed after signing.
 
 import { verify as rsaVerify, sign as rsaSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { inWorker } from './lib/isolate.js';
-import { errorRow, formatNumber, paired, PRESETS, row, throughput } from './lib/harness.js';
+import { errorRow, formatNumber, paired, peerVersion, PRESETS, row, throughput } from './lib/harness.js';
 import { pairedAsync } from './saml/async.js';
 import { ATTRIBUTE_COUNT, nodeSaml, proveNodeSaml, proveOurs, world, xmlCryptoSigner } from './saml/fixture.js';
-
-function peerVersion(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** What one operation is, per row (printed under the table). */
 const OP = {

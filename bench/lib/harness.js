@@ -2,6 +2,7 @@
 // per-operation latency measurement (warm-up, calibrated rounds, medians), and the result row.
 // Never decides what a module measures; never prints (the runner owns the output).
 
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -246,4 +247,13 @@ export function formatNumber(v) {
   if (a >= 100) return v.toFixed(0);
   if (a >= 10) return v.toFixed(1);
   return v.toFixed(2);
+}
+
+/** The installed version of a peer (read from node_modules: not every peer exports its package.json). */
+export function peerVersion(name) {
+  try {
+    return JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
 }
