@@ -88,3 +88,28 @@ describe('the architecture test itself', () => {
     expect(IMPURE.some(([re]) => re.test(bad))).toBe(true);
   });
 });
+
+// DESIGN.md §3: imports point inward. The services are transport-free (the console, the CLI and the
+// HTTP API all reach them through services/invoke), and the kernel depends on nothing of ours.
+const INWARD: readonly { readonly module: string; readonly mayNotImport: readonly string[] }[] = [
+  { module: 'services', mayNotImport: ['http', 'cli', 'main.ts'] },
+  { module: 'kernel', mayNotImport: ['policy', 'sigv4', 'saml', 'services', 'store', 'http', 'cli', 'main.ts'] },
+  { module: 'store', mayNotImport: ['services', 'http', 'cli', 'main.ts'] },
+];
+
+for (const rule of INWARD) {
+  describe(`src/${rule.module} imports point inward`, () => {
+    const files = sources(join(src, rule.module));
+    it('exists and is scanned', () => expect(files.length).toBeGreaterThan(0));
+    it(`never imports ${rule.mayNotImport.join(', ')}`, () => {
+      for (const f of files) {
+        for (const s of specifiers(readFileSync(f, 'utf8'))) {
+          if (!s.startsWith('.')) continue;
+          const target = relative(src, resolve(dirname(f), s));
+          const top = target.split('/')[0] === target ? target.replace(/\.js$/, '.ts') : target.split('/')[0];
+          expect(rule.mayNotImport.includes(top ?? ''), `${relative(src, f)} imports ${s}`).toBe(false);
+        }
+      }
+    });
+  });
+}

@@ -176,11 +176,4 @@ describe('the tessera binary', () => {
       'ec2:DescribeInstances=allowed',
     ]);
   });
-
-  it('prints what this build can do on `up` and never pretends to serve', () => {
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'tessera.js'), 'up'], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('tessera simulate');
-    expect(r.stdout).toContain('not built yet');
-  });
 });

@@ -9,7 +9,7 @@ import { VERSION } from './version.js';
 const HELP = `Usage: tessera <command> [options]
 
 Commands:
-  up                 serve Tessera (prints what this build can do)
+  up                 serve the AWS-compatible API (IAM, STS, EC2)
   simulate           evaluate IAM policies offline (SimulateCustomPolicy JSON in and out)
   policy validate    validate a policy document, with warnings
   saml verify        verify a SAML response as AWS STS does (saml decode: read it unverified)
@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         io.stdout.write(`${VERSION}\n`);
         return EXIT.ok;
       case 'up':
-        return upCommand(rest, io);
+        return await upCommand(rest, io);
       case 'simulate':
         return await simulateCommand(rest, io);
       case 'policy':

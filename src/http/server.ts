@@ -1,0 +1,148 @@
+// The one HTTP server (DESIGN.md §2): the AWS Query API at `/` today; the IdP, sign-in and console
+// join it on the same origin (issues #5, #6). Binds where it is told (127.0.0.1 by default).
+
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError } from '../services/errors.js';
+import { invoke } from '../services/invoke.js';
+import type { ServiceEnv } from '../services/types.js';
+import { answer, earlyError, readParams } from './api.js';
+import type { HttpAnswer } from './api.js';
+
+/** security.md V16: IAM's largest parameter (SAMLMetadataDocument) is 10,000,000 characters. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, a: HttpAnswer): void {
+  res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
+  res.end(a.body);
+}
+
+function rawHeaderPairs(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+function clientIp(req: IncomingMessage): string {
+  const a = req.socket.remoteAddress ?? '0.0.0.0';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+const HOME = `Tessera: the AWS Query API (IAM 2010-05-08, STS 2011-06-15, EC2 2016-11-15) is served here.
+Use it with the AWS CLI or an SDK: aws --endpoint-url <this URL> sts get-caller-identity
+`;
+
+export function createApiHandler(env: ServiceEnv) {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    const path = target.split('?')[0];
+    const method = req.method ?? 'GET';
+    if (path !== '/' || (method !== 'POST' && method !== 'GET')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Not found: ${method} ${path ?? ''}\n`);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      const requestId = env.ids.requestId();
+      if (e instanceof BodyTooLarge) {
+        send(res, earlyError('iam', new AwsError('RequestEntityTooLarge', `Request body larger than ${MAX_BODY_BYTES} bytes`, 413), requestId));
+      } else res.destroy();
+      return;
+    }
+    if (method === 'GET' && !target.includes('?') && body.length === 0) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(HOME);
+      return;
+    }
+    let params: Map<string, string>;
+    try {
+      params = readParams(target, req.headers, body);
+    } catch (e) {
+      const error = e instanceof AwsError ? e : new AwsError('MalformedQueryString', 'The query string is malformed', 400);
+      send(res, earlyError('iam', error, env.ids.requestId()));
+      return;
+    }
+    const outcome = await invoke(env, {
+      // The raw request-target, never a decoded path (security.md V4); Node exposes it as latin1.
+      request: { method, path: Buffer.from(target, 'latin1').toString('utf8'), headers: rawHeaderPairs(req.rawHeaders), body },
+      params,
+      transport: {
+        sourceIp: clientIp(req),
+        secure: false,
+        ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
+      },
+    });
+    send(res, answer(outcome));
+  };
+}
+
+export function startHttpServer(env: ServiceEnv, options: HttpServerOptions): Promise<RunningServer> {
+  const handle = createApiHandler(env);
+  const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      env.log({ level: 'error', message: 'http handler failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Internal error\n');
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const addr = server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      resolve({
+        server,
+        url: `http://${host}:${addr.port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,215 @@
+// The composition root: config → keys → store → services → HTTP. The only module that knows how
+// the parts are wired; everything below it takes what it needs as arguments.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomIds, systemClock } from './kernel/index.js';
+import type { Clock, IdGenerator } from './kernel/index.js';
+import { startHttpServer } from './http/server.js';
+import { fileAuditSink } from './services/audit.js';
+import type { AuditSink } from './services/audit.js';
+import { createPolicyCache } from './services/policy-cache.js';
+import { Sealer } from './services/sealer.js';
+import type { AdminCredentials, ServiceEnv } from './services/types.js';
+import { createSigningKeyCache } from './sigv4/index.js';
+import type { Store } from './store/port.js';
+import { open as openSqliteStore } from './store/sqlite/index.js';
+
+export const DEFAULT_ACCOUNT_ID = '013823792818';
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_PORT = 4750;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+}
+
+export type AdminSource = 'environment' | 'scenario' | 'stored' | 'generated';
+
+export interface TesseraOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly accountId?: string;
+  readonly region?: string;
+  /** Admin credentials a scenario gives (used when the environment gives none). */
+  readonly scenarioAdmin?: AdminCredentials;
+  /** Where TESSERA_* settings are read (process.env by default). */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly log?: (record: Record<string, unknown>) => void;
+}
+
+export interface Tessera {
+  readonly url: string;
+  readonly env: ServiceEnv;
+  readonly admin: AdminCredentials & { readonly source: AdminSource };
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** AWS's access key id shape (16–128 word characters; Tessera's own are 20). */
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+
+/**
+ * The master key every sealed value derives from: TESSERA_MASTER_KEY (base64 of 32 bytes) when set,
+ * else `master.key` in the data directory, created on first start readable by the owner only.
+ */
+export function loadMasterKey(dataDir: string, environment: Readonly<Record<string, string | undefined>>): Buffer {
+  const fromEnv = environment['TESSERA_MASTER_KEY'];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length !== 32) throw new ConfigError('TESSERA_MASTER_KEY must be the base64 of 32 bytes');
+    return key;
+  }
+  const path = join(dataDir, 'master.key');
+  try {
+    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new ConfigError(`${path} does not hold a 32-byte base64 key`);
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const key = randomBytes(32);
+  try {
+    // `wx`: never overwrite a key another process wrote first.
+    writeFileSync(path, key.toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+    throw e;
+  }
+}
+
+function adminFromEnvironment(environment: Readonly<Record<string, string | undefined>>): AdminCredentials | undefined {
+  const id = environment['TESSERA_ADMIN_ACCESS_KEY_ID'];
+  const secret = environment['TESSERA_ADMIN_SECRET_ACCESS_KEY'];
+  if ((id === undefined || id === '') && (secret === undefined || secret === '')) return undefined;
+  if (id === undefined || id === '' || secret === undefined || secret === '') {
+    throw new ConfigError('set both TESSERA_ADMIN_ACCESS_KEY_ID and TESSERA_ADMIN_SECRET_ACCESS_KEY, or neither');
+  }
+  return { accessKeyId: id, secretAccessKey: secret };
+}
+
+function checkAdmin(admin: AdminCredentials, from: string): void {
+  if (!ACCESS_KEY_ID.test(admin.accessKeyId)) throw new ConfigError(`${from}: the admin access key id must be 16–128 upper-case letters and digits`);
+  if (admin.accessKeyId.startsWith('ASIA')) throw new ConfigError(`${from}: \`ASIA…\` ids are temporary credentials; use an \`AKIA…\` id`);
+  if (admin.secretAccessKey.length < 16) throw new ConfigError(`${from}: the admin secret access key must be at least 16 characters`);
+}
+
+/**
+ * The account's admin key (DESIGN.md §2): the environment's, else the scenario's, else the one
+ * stored at an earlier start, else a new one — stored (sealed) so every later start and every node
+ * uses the same.
+ */
+export async function bootstrapAdmin(
+  store: Store,
+  sealer: Sealer,
+  accountId: string,
+  ids: IdGenerator,
+  now: Date,
+  environment: Readonly<Record<string, string | undefined>>,
+  scenarioAdmin: AdminCredentials | undefined,
+): Promise<AdminCredentials & { source: AdminSource }> {
+  const given = adminFromEnvironment(environment);
+  const chosen: [AdminCredentials, AdminSource] | undefined =
+    given !== undefined ? [given, 'environment'] : scenarioAdmin !== undefined ? [scenarioAdmin, 'scenario'] : undefined;
+  if (chosen !== undefined) {
+    const [admin, source] = chosen;
+    checkAdmin(admin, source === 'environment' ? 'TESSERA_ADMIN_ACCESS_KEY_ID' : 'the scenario');
+    await store.account.put({
+      accountId,
+      adminAccessKeyId: admin.accessKeyId,
+      adminSecretSealed: sealer.seal('access-key-secret', Buffer.from(admin.secretAccessKey), admin.accessKeyId),
+      updateDate: now,
+    });
+    return { ...admin, source };
+  }
+  const stored = await store.account.get();
+  if (stored !== undefined) {
+    const secret = sealer.open('access-key-secret', stored.adminSecretSealed, stored.adminAccessKeyId);
+    if (secret === undefined) throw new ConfigError('the stored admin key does not open with this master key (was TESSERA_MASTER_KEY or master.key changed?)');
+    return { accessKeyId: stored.adminAccessKeyId, secretAccessKey: secret.toString('utf8'), source: 'stored' };
+  }
+  const fresh: AdminCredentials = { accessKeyId: ids.accessKeyId('AKIA'), secretAccessKey: ids.secretAccessKey() };
+  const winner = await store.account.initialize({
+    accountId,
+    adminAccessKeyId: fresh.accessKeyId,
+    adminSecretSealed: sealer.seal('access-key-secret', Buffer.from(fresh.secretAccessKey), fresh.accessKeyId),
+    updateDate: now,
+  });
+  if (winner.adminAccessKeyId !== fresh.accessKeyId) {
+    const secret = sealer.open('access-key-secret', winner.adminSecretSealed, winner.adminAccessKeyId);
+    if (secret === undefined) throw new ConfigError('the stored admin key does not open with this master key');
+    return { accessKeyId: winner.adminAccessKeyId, secretAccessKey: secret.toString('utf8'), source: 'stored' };
+  }
+  return { ...fresh, source: 'generated' };
+}
+
+/** Wires the services over an open store (tests use it with their own store and audit sink). */
+export async function createServiceEnv(options: {
+  store: Store;
+  sealer: Sealer;
+  audit: AuditSink;
+  accountId?: string;
+  region?: string;
+  admin: AdminCredentials;
+  clock?: Clock;
+  ids?: IdGenerator;
+  log?: (record: Record<string, unknown>) => void;
+}): Promise<ServiceEnv> {
+  return {
+    store: options.store,
+    accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+    defaultRegion: options.region ?? DEFAULT_REGION,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    sealer: options.sealer,
+    admin: options.admin,
+    audit: options.audit,
+    policies: createPolicyCache(),
+    signingKeys: createSigningKeyCache(),
+    log: options.log ?? ((r) => process.stderr.write(JSON.stringify(r) + '\n')),
+  };
+}
+
+/** Starts Tessera: opens (or creates) the data directory's store and serves HTTP. */
+export async function startTessera(options: TesseraOptions): Promise<Tessera> {
+  const environment = options.environment ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const sealer = new Sealer(loadMasterKey(options.dataDir, environment));
+  const store = await openSqliteStore({ path: join(options.dataDir, 'tessera.db') });
+  try {
+    const admin = await bootstrapAdmin(store, sealer, accountId, ids, clock.now(), environment, options.scenarioAdmin);
+    const env = await createServiceEnv({
+      store,
+      sealer,
+      audit: fileAuditSink(join(options.dataDir, 'audit.log')),
+      accountId,
+      ...(options.region === undefined ? {} : { region: options.region }),
+      admin,
+      clock,
+      ids,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    const http = await startHttpServer(env, { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+    return {
+      url: http.url,
+      env,
+      admin,
+      dataDir: options.dataDir,
+      async close() {
+        await http.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

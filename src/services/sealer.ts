@@ -1,0 +1,68 @@
+// Authenticated encryption for everything Tessera keeps secret or hands out sealed: access-key
+// secrets at rest, session tokens, encoded authorization messages. AES-256-GCM under per-purpose
+// keys derived (HKDF-SHA256) from one master key; never a MAC-less cipher, never caller-chosen algorithms.
+
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+export const SEAL_PURPOSES = ['access-key-secret', 'session-token', 'authorization-message'] as const;
+export type SealPurpose = (typeof SEAL_PURPOSES)[number];
+
+const NONCE = 12;
+const TAG = 16;
+/** The version byte every sealed blob starts with; a later format gets another. */
+const VERSION = 1;
+
+export class Sealer {
+  private readonly keys: ReadonlyMap<SealPurpose, Buffer>;
+
+  constructor(masterKey: Uint8Array) {
+    if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+    const keys = new Map<SealPurpose, Buffer>();
+    for (const purpose of SEAL_PURPOSES) {
+      keys.set(purpose, Buffer.from(hkdfSync('sha256', masterKey, 'tessera', `tessera ${purpose} v1`, 32)));
+    }
+    this.keys = keys;
+  }
+
+  /** `version ‖ nonce ‖ ciphertext ‖ tag`; `aad` binds the blob to its context (an access key id, …). */
+  seal(purpose: SealPurpose, plaintext: Uint8Array, aad: string): Buffer {
+    const nonce = randomBytes(NONCE);
+    const cipher = createCipheriv('aes-256-gcm', this.key(purpose), nonce);
+    cipher.setAAD(Buffer.from(`${VERSION}|${purpose}|${aad}`));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]);
+  }
+
+  /**
+   * The plaintext, or undefined when the blob was not sealed by this key for this purpose and
+   * `aad`: a forged, truncated, bit-flipped or swapped blob (security.md V12) opens to nothing.
+   */
+  open(purpose: SealPurpose, sealed: Uint8Array, aad: string): Buffer | undefined {
+    if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) return undefined;
+    const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key(purpose), buf.subarray(1, 1 + NONCE));
+      decipher.setAAD(Buffer.from(`${VERSION}|${purpose}|${aad}`));
+      decipher.setAuthTag(buf.subarray(buf.length - TAG));
+      return Buffer.concat([decipher.update(buf.subarray(1 + NONCE, buf.length - TAG)), decipher.final()]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  sealText(purpose: SealPurpose, text: string, aad: string): string {
+    return this.seal(purpose, Buffer.from(text, 'utf8'), aad).toString('base64url');
+  }
+
+  openText(purpose: SealPurpose, sealed: string, aad: string): string | undefined {
+    // base64url only: anything else cannot be ours.
+    if (!/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+    return this.open(purpose, Buffer.from(sealed, 'base64url'), aad)?.toString('utf8');
+  }
+
+  private key(purpose: SealPurpose): Buffer {
+    const k = this.keys.get(purpose);
+    if (k === undefined) throw new Error(`unknown seal purpose ${purpose}`);
+    return k;
+  }
+}
