@@ -335,6 +335,14 @@ export interface Authorizer {
   readonly decisions: readonly DecisionRecord[];
 }
 
+/** A context input as plain values (typed entries reduced to their values), for the decoded message. */
+function plainContext(context: ContextInput | undefined): Record<string, string | readonly string[]> {
+  const out: Record<string, string | readonly string[]> = {};
+  if (context === undefined) return out;
+  for (const [k, v] of Object.entries(context)) out[k] = typeof v === 'string' || Array.isArray(v) ? (v as string | readonly string[]) : (v as { values: readonly string[] }).values;
+  return out;
+}
+
 function record(check: AuthzCheck, decision: Decision): DecisionRecord {
   return {
     action: check.action,
@@ -399,7 +407,7 @@ export function createAuthorizer(scope: AuthorizeScope): Authorizer {
         decisions.push(record(check, decision));
         if (decision.decision !== 'allowed') {
           const explained = evaluate(request, policies, { explain: true });
-          throw deny(check, explained, { ...input, ...(check.context as Record<string, string | readonly string[]> | undefined) });
+          throw deny(check, explained, { ...input, ...plainContext(check.context) });
         }
       }
     },
