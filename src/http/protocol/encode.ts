@@ -1,0 +1,238 @@
+// Response encoding: an operation's output object → the awsQuery or EC2 XML document, and an
+// AwsError → each protocol's error document. The one place wire XML is written; it must never put a
+// value into a document unescaped, and never guess a shape — a value the model does not describe is a bug
+// in the handler, thrown (→ InternalFailure), not serialised.
+
+import type { AwsError } from '../../services/errors.js';
+import type { ListShape, MapShape, MemberRef, Protocol, ServiceMetadata, ServiceModel, Shape, StructureShape } from '../../services/model/types.js';
+import { escapeXmlText } from './xml.js';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** IAM's policy documents travel URL-encoded (aws.md §7, gotcha 12); botocore unquotes every member of this shape. */
+const POLICY_DOCUMENT_SHAPE = 'policyDocumentType';
+
+/** Headers of every response, success or error, of both protocols. */
+export function responseHeaders(requestId: string): Record<string, string> {
+  return { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId };
+}
+
+// --- Members -----------------------------------------------------------------------------------------
+
+interface CompiledMember {
+  readonly name: string;
+  readonly shapeName: string;
+  readonly shape: Shape;
+  /** The element: `locationName ?? memberName`; for a flattened list named by its member, that name. */
+  readonly element: string;
+  readonly flattened: boolean;
+}
+
+const compiled = new WeakMap<StructureShape, readonly CompiledMember[]>();
+
+function resolve(model: ServiceModel, name: string): Shape {
+  const s = model.shapes[name];
+  if (!s) throw new Error(`model: unknown shape ${name}`);
+  return s;
+}
+
+/** Built once per structure, so encoding a response does no Object.keys work. */
+function membersOf(model: ServiceModel, shape: StructureShape): readonly CompiledMember[] {
+  const hit = compiled.get(shape);
+  if (hit) return hit;
+  const out: CompiledMember[] = [];
+  for (const [name, ref] of Object.entries(shape.members)) {
+    const target = resolve(model, ref.shape);
+    const flattened = (target.type === 'list' || target.type === 'map') && (ref.flattened === true || target.flattened === true);
+    // botocore BaseXMLResponseParser._member_key_name: a flattened list is keyed by its member's name.
+    const element = (flattened && target.type === 'list' ? target.member.locationName : undefined) ?? ref.locationName ?? name;
+    out.push({ name, shapeName: ref.shape, shape: target, element, flattened });
+  }
+  compiled.set(shape, out);
+  return out;
+}
+
+// --- Values -------------------------------------------------------------------------------------------
+
+interface Ctx {
+  readonly model: ServiceModel;
+  readonly protocol: Protocol;
+  readonly out: string[];
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SUB_DELIMS_LEFT_BY_ENCODE_URI = /[!'()*]/g;
+
+/** RFC 3986: everything but `A-Z a-z 0-9 - . _ ~` is percent-encoded (so `!*'()` too, and space as %20). */
+function rfc3986(s: string): string {
+  // encodeURIComponent throws on a lone surrogate; U+FFFD keeps one bad stored value from failing every read.
+  const wellFormed = s.replace(LONE_SURROGATE, '\uFFFD');
+  return encodeURIComponent(wellFormed).replace(SUB_DELIMS_LEFT_BY_ENCODE_URI, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** awsQuery `2019-11-01T20:26:47Z` (whole seconds, as IAM and STS send); EC2 `2019-11-01T20:26:47.000Z` (aws.md §8.1). */
+function timestamp(protocol: Protocol, d: Date): string {
+  if (protocol === 'ec2') return d.toISOString();
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
+}
+
+function fail(what: string, value: unknown): never {
+  throw new Error(`encode: ${what}, got ${value === null ? 'null' : typeof value}`);
+}
+
+/** The text of a scalar of `shape`. */
+function scalar(ctx: Ctx, shapeName: string, shape: Shape, value: unknown): string {
+  switch (shape.type) {
+    case 'string': {
+      if (typeof value !== 'string') fail(`${shapeName} expects a string`, value);
+      const text = ctx.model.metadata.service === 'iam' && shapeName === POLICY_DOCUMENT_SHAPE ? rfc3986(value) : value;
+      return escapeXmlText(text);
+    }
+    case 'integer':
+    case 'long':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(`${shapeName} expects an integer`, value);
+      return String(value);
+    case 'double':
+      if (typeof value !== 'number') fail(`${shapeName} expects a number`, value);
+      // botocore's float() reads these spellings back (BaseXMLResponseParser._handle_float).
+      return Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(`${shapeName} expects a boolean`, value);
+      return value ? 'true' : 'false';
+    case 'timestamp':
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) fail(`${shapeName} expects a valid Date`, value);
+      return timestamp(ctx.protocol, value);
+    case 'blob':
+      if (!(value instanceof Uint8Array)) fail(`${shapeName} expects a Uint8Array`, value);
+      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    default:
+      throw new Error(`encode: ${shapeName} is not a scalar`);
+  }
+}
+
+/** Appends `<element>value</element>`; a flattened list or map repeats `element` instead of wrapping. */
+function writeElement(ctx: Ctx, element: string, shapeName: string, shape: Shape, value: unknown, flattened: boolean): void {
+  const { out } = ctx;
+  switch (shape.type) {
+    case 'structure':
+      if (typeof value !== 'object' || value === null) fail(`${shapeName} expects an object`, value);
+      out.push(`<${element}>`);
+      writeMembers(ctx, shape, value as Record<string, unknown>);
+      out.push(`</${element}>`);
+      return;
+    case 'list':
+      if (!Array.isArray(value)) fail(`${shapeName} expects an array`, value);
+      writeList(ctx, element, shape, value, flattened);
+      return;
+    case 'map':
+      if (typeof value !== 'object' || value === null) fail(`${shapeName} expects an object`, value);
+      writeMap(ctx, element, shape, value as Record<string, unknown>, flattened);
+      return;
+    default:
+      out.push(`<${element}>`, scalar(ctx, shapeName, shape, value), `</${element}>`);
+  }
+}
+
+function writeMembers(ctx: Ctx, shape: StructureShape, obj: Record<string, unknown>): void {
+  for (const m of membersOf(ctx.model, shape)) {
+    const value = obj[m.name];
+    if (value === undefined || value === null) continue;
+    writeElement(ctx, m.element, m.shapeName, m.shape, value, m.flattened);
+  }
+}
+
+function writeList(ctx: Ctx, element: string, shape: ListShape, items: readonly unknown[], flattened: boolean): void {
+  const member: MemberRef = shape.member;
+  const memberShape = resolve(ctx.model, member.shape);
+  if (flattened) {
+    for (const item of items) writeElement(ctx, element, member.shape, memberShape, item, false);
+    return;
+  }
+  // awsQuery `<Name><member>…</member></Name>`; EC2 models name the member `item` (`<nameSet><item>`).
+  const itemElement = member.locationName ?? 'member';
+  ctx.out.push(`<${element}>`);
+  for (const item of items) writeElement(ctx, itemElement, member.shape, memberShape, item, false);
+  ctx.out.push(`</${element}>`);
+}
+
+function writeMap(ctx: Ctx, element: string, shape: MapShape, obj: Record<string, unknown>, flattened: boolean): void {
+  const keyShape = resolve(ctx.model, shape.key.shape);
+  const valueShape = resolve(ctx.model, shape.value.shape);
+  const keyElement = shape.key.locationName ?? 'key';
+  const valueElement = shape.value.locationName ?? 'value';
+  if (!flattened) ctx.out.push(`<${element}>`);
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const v = obj[k];
+    if (v === undefined || v === null) continue;
+    ctx.out.push(flattened ? `<${element}>` : '<entry>');
+    writeElement(ctx, keyElement, shape.key.shape, keyShape, k, false);
+    writeElement(ctx, valueElement, shape.value.shape, valueShape, v, false);
+    ctx.out.push(flattened ? `</${element}>` : '</entry>');
+  }
+  if (!flattened) ctx.out.push(`</${element}>`);
+}
+
+// --- Documents -----------------------------------------------------------------------------------------
+
+/**
+ * The whole success document of `operation`. awsQuery:
+ * `<OpResponse xmlns><OpResult>…</OpResult><ResponseMetadata><RequestId/></ResponseMetadata></OpResponse>`
+ * (no OpResult when the operation has no output); EC2: `<OpResponse xmlns><requestId/>…</OpResponse>`,
+ * `<return>true</return>` for operations without output (CreateTags, DeleteTags).
+ */
+export function encodeResult(model: ServiceModel, operation: string, output: unknown, requestId: string): string {
+  const op = Object.hasOwn(model.operations, operation) ? model.operations[operation] : undefined;
+  if (!op) throw new Error(`encode: ${model.metadata.service} has no operation ${operation}`);
+  const { protocol, xmlNamespace } = model.metadata;
+  // INVARIANT: operation names and the namespace come from the generated model: no quotes, no markup.
+  const ctx: Ctx = { model, protocol, out: [XML_DECLARATION, `<${operation}Response xmlns="${xmlNamespace}">`] };
+  const rid = escapeXmlText(requestId);
+  let shape: StructureShape | undefined;
+  if (op.output !== undefined) {
+    const s = resolve(model, op.output);
+    if (s.type !== 'structure') throw new Error(`model: output of ${operation} is not a structure`);
+    shape = s;
+    if (typeof output !== 'object' || output === null) fail(`${operation} output expects an object`, output);
+  }
+  if (protocol === 'ec2') {
+    ctx.out.push(`<requestId>${rid}</requestId>`);
+    if (shape) writeMembers(ctx, shape, output as Record<string, unknown>);
+    else ctx.out.push('<return>true</return>');
+  } else {
+    if (shape) {
+      const wrapper = op.resultWrapper ?? `${operation}Result`;
+      ctx.out.push(`<${wrapper}>`);
+      writeMembers(ctx, shape, output as Record<string, unknown>);
+      ctx.out.push(`</${wrapper}>`);
+    }
+    ctx.out.push(`<ResponseMetadata><RequestId>${rid}</RequestId></ResponseMetadata>`);
+  }
+  ctx.out.push(`</${operation}Response>`);
+  return ctx.out.join('');
+}
+
+/** What an error document needs to know of its service; a whole ServiceModel will do. */
+export type ErrorDialect = Pick<ServiceMetadata, 'protocol' | 'xmlNamespace'>;
+
+/**
+ * An AwsError as its protocol writes it. awsQuery:
+ * `<ErrorResponse xmlns><Error><Type>Sender|Receiver</Type><Code/><Message/></Error><RequestId/></ErrorResponse>`;
+ * EC2: `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>` — no
+ * namespace, capital ID (aws.md §6.2).
+ */
+export function encodeError(model: ErrorDialect | ServiceModel, error: AwsError, requestId: string): { status: number; headers: Record<string, string>; body: string } {
+  const { protocol, xmlNamespace } = 'metadata' in model ? model.metadata : model;
+  const code = escapeXmlText(error.code);
+  const message = escapeXmlText(error.message);
+  const rid = escapeXmlText(requestId);
+  const body =
+    protocol === 'ec2'
+      ? `${XML_DECLARATION}<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${rid}</RequestID></Response>`
+      : `${XML_DECLARATION}<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${error.fault}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${rid}</RequestId></ErrorResponse>`;
+  return { status: error.httpStatus, headers: responseHeaders(requestId), body };
+}
