@@ -219,6 +219,16 @@ describe('the legitimate shapes', () => {
     expect(v.attributes.find((a) => a.name === AWS_ATTRIBUTE.role)?.values).toEqual([GENUINE_ROLE, GENUINE_ROLE_REVERSED]);
   });
 
+  it('accepts AWS regional sign-in endpoints as Recipient and Destination, and no look-alike host', () => {
+    const regional = 'https://eu-west-1.signin.aws.amazon.com/saml';
+    const xml = signAs(unsignedXml(T0, { recipient: regional, destination: regional }), 'B');
+    expect(verify({ xml }).subjectConfirmation.recipient).toBe(regional);
+    for (const evil of ['https://eu-west-1.signin.aws.amazon.com.evil.example/saml', 'https://evil.example/x.signin.aws.amazon.com/saml', 'http://eu-west-1.signin.aws.amazon.com/saml']) {
+      const bad = signAs(unsignedXml(T0, { recipient: evil, destination: regional }), 'B');
+      expect((outcome(() => verify({ xml: bad })).error as { reason?: string }).reason).toBe('RECIPIENT_MISMATCH');
+    }
+  });
+
   it('accepts B_resp (Response signed, assertion unsigned) and B_both', () => {
     expect(verify({ xml: ctx.base.B_resp })).toMatchObject({ signed: 'response', nameId: { value: GENUINE_NAMEID } });
     expect(verify({ xml: ctx.base.B_both })).toMatchObject({ signed: 'both', nameId: { value: GENUINE_NAMEID } });

@@ -14,6 +14,18 @@ export const DEFAULT_AUDIENCES: readonly string[] = [AWS_AUDIENCE, AWS_SIGNIN_UR
 /** AWS's sign-in endpoints that a SubjectConfirmationData Recipient may name. */
 export const DEFAULT_RECIPIENTS: readonly string[] = [AWS_SIGNIN_URL, 'https://signin.aws.amazon.com/static/saml'];
 
+/**
+ * AWS's regional sign-in endpoints, `https://<region>.signin.aws.amazon.com/saml` (IAM User Guide,
+ * id_roles_providers_create_saml_assertions): accepted with the default recipients. Anchored and
+ * fixed: the region is letters, digits and dashes only, so no other host can pass.
+ */
+const REGIONAL_SIGNIN = /^https:\/\/[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.signin\.aws\.amazon\.com\/saml$/;
+
+function isAcceptedEndpoint(url: string, recipients: readonly string[] | undefined): boolean {
+  if (recipients !== undefined) return recipients.includes(url);
+  return DEFAULT_RECIPIENTS.includes(url) || REGIONAL_SIGNIN.test(url);
+}
+
 const SIGNATURE_ALGORITHMS = new Set<string>([ALG.rsaSha256, ALG.rsaSha512, ALG.rsaSha1]);
 const DIGEST_ALGORITHMS = new Set<string>([ALG.sha256, ALG.sha512, ALG.sha1]);
 const NCNAME_ID = /^[A-Za-z_][A-Za-z0-9._-]{0,127}$/;
@@ -375,7 +387,7 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
   if (code === undefined || attr(code, 'Value') !== STATUS.success) reject('STATUS_NOT_SUCCESS', 'StatusCode is not Success');
 
   // P13: Subject, bearer confirmation, Recipient; Destination when present.
-  const recipients = options.recipients ?? DEFAULT_RECIPIENTS;
+  const recipients = options.recipients;
   const subject = one(assertion, NS.assertion, 'Subject', 'SUBJECT_INVALID');
   const nameIdEl = one(subject, NS.assertion, 'NameID', 'SUBJECT_INVALID');
   const nameId = textOnly(nameIdEl);
@@ -386,9 +398,9 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
   const recipient = attr(scd, 'Recipient');
   const scdNotOnOrAfter = attr(scd, 'NotOnOrAfter');
   if (recipient === undefined || scdNotOnOrAfter === undefined) reject('SUBJECT_CONFIRMATION', 'SubjectConfirmationData lacks Recipient or NotOnOrAfter');
-  if (!recipients.includes(recipient)) reject('RECIPIENT_MISMATCH', 'Recipient is not an accepted endpoint');
+  if (!isAcceptedEndpoint(recipient, recipients)) reject('RECIPIENT_MISMATCH', 'Recipient is not an accepted endpoint');
   const destination = attr(responseView, 'Destination');
-  if (destination !== undefined && !recipients.includes(destination)) reject('DESTINATION_MISMATCH', 'Destination is not an accepted endpoint');
+  if (destination !== undefined && !isAcceptedEndpoint(destination, recipients)) reject('DESTINATION_MISMATCH', 'Destination is not an accepted endpoint');
 
   // P14: time, with skew; AWS's 5-minute redemption window on IssueInstant.
   const issueInstant = attr(assertion, 'IssueInstant');
