@@ -9,6 +9,7 @@ import type { Clock, IdGenerator } from './kernel/index.js';
 import { startHttpServer } from './http/server.js';
 import { fileAuditSink } from './services/audit.js';
 import type { AuditSink } from './services/audit.js';
+import { DEFAULT_TRANSITION_SECONDS } from './services/ec2/lifecycle.js';
 import { createPolicyCache } from './services/policy-cache.js';
 import { Sealer } from './services/sealer.js';
 import type { AdminCredentials, ServiceEnv } from './services/types.js';
@@ -159,6 +160,7 @@ export async function createServiceEnv(options: {
   clock?: Clock;
   ids?: IdGenerator;
   log?: (record: Record<string, unknown>) => void;
+  ec2TransitionSeconds?: number;
 }): Promise<ServiceEnv> {
   return {
     store: options.store,
@@ -171,6 +173,7 @@ export async function createServiceEnv(options: {
     audit: options.audit,
     policies: createPolicyCache(),
     signingKeys: createSigningKeyCache(),
+    ec2: { transitionSeconds: options.ec2TransitionSeconds ?? DEFAULT_TRANSITION_SECONDS },
     log: options.log ?? ((r) => process.stderr.write(JSON.stringify(r) + '\n')),
   };
 }

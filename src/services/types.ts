@@ -41,6 +41,8 @@ export interface ServiceEnv {
   readonly audit: AuditSink;
   readonly policies: PolicyCache;
   readonly signingKeys: SigningKeyCache;
+  /** EC2 behaviour: seconds a `pending`/`stopping`/`shutting-down` instance takes to settle (0: at the next read). */
+  readonly ec2: { transitionSeconds: number };
   /** Logged-only detail (internal failures with their request id). */
   readonly log: (record: Record<string, unknown>) => void;
 }
