@@ -113,3 +113,14 @@ for (const rule of INWARD) {
     });
   });
 }
+
+describe('shipped code never imports tests', () => {
+  it('no file under src (tests aside) imports from outside src', () => {
+    for (const f of sources(src)) {
+      for (const s of specifiers(readFileSync(f, 'utf8'))) {
+        if (!s.startsWith('.')) continue;
+        expect(relative(src, resolve(dirname(f), s)).startsWith('..'), `${relative(src, f)} imports ${s}`).toBe(false);
+      }
+    }
+  });
+});
