@@ -100,6 +100,19 @@ describe('authorization', () => {
     expect(failure(await t.call('ec2', 'DescribeRegions', {}, { credentials: creds })).code).toBe('UnauthorizedOperation');
   });
 
+  it('treats a permissions boundary whose policy is gone as allowing nothing (fail closed)', async () => {
+    const creds = await userWithPolicy('dee', allow('ec2:DescribeRegions'));
+    ok(await t.call('ec2', 'DescribeRegions', {}, { credentials: creds }));
+    const boundaryArn = `arn:aws:iam::${TEST_ACCOUNT}:policy/Gone`;
+    await t.store.policies.create({ policyId: 'ANPAGONEGONEGONEGONE1', policyName: 'Gone', path: '/', arn: boundaryArn, policyDocument: JSON.stringify(allow('ec2:*')), createDate: t.clock.now(), tags: [] });
+    await t.store.users.update('dee', { permissionsBoundaryArn: boundaryArn });
+    ok(await t.call('ec2', 'DescribeRegions', {}, { credentials: creds }));
+    // However the policy disappears (an older store, a manual edit), the boundary must not vanish with it:
+    // the store keeps a boundary ARN that names no policy, and the authorizer reads it as allowing nothing.
+    await t.store.users.update('dee', { permissionsBoundaryArn: `arn:aws:iam::${TEST_ACCOUNT}:policy/NeverExisted` });
+    expect(failure(await t.call('ec2', 'DescribeRegions', {}, { credentials: creds })).message).toContain('because no permissions boundary policy allows');
+  });
+
   it('merges tags with later keys winning regardless of case', () => {
     expect(mergePrincipalTags([{ key: 'CostCenter', value: 'a' }, { key: 'x', value: '1' }], [{ key: 'costcenter', value: 'b' }])).toEqual([
       { key: 'costcenter', value: 'b' },

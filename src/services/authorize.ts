@@ -168,6 +168,25 @@ export async function globalContext(scope: AuthorizeScope): Promise<{ input: Rec
 // ---------------------------------------------------------------------------------------------
 // The caller's policies
 
+/**
+ * A principal's identity policies and permissions boundary, compiled: inline policies under their
+ * name as type user/role, attached ones as user-managed (aws-managed for `arn:aws:iam::aws:`). A
+ * document that no longer parses grants nothing; a boundary that cannot be read — or that names a
+ * policy the store no longer holds (`boundaryArn` set, no document) — allows nothing, rather than
+ * being dropped, which would widen the principal's permissions (fail closed). The authorizer and
+ * SimulatePrincipalPolicy both use this, so they cannot disagree on what a principal holds.
+ */
+export function principalPolicies(
+  env: ServiceEnv,
+  set: PrincipalPolicySet,
+  inlineType: 'role' | 'user',
+  boundaryArn: string | undefined,
+): { identity: CompiledPolicy[]; boundary?: CompiledPolicy[] } {
+  const identity = compileAll(env, set.inlinePolicies, set.attachedPolicies, inlineType);
+  const boundary = boundaryOf(env, set, boundaryArn);
+  return boundary === undefined ? { identity } : { identity, boundary };
+}
+
 function compileAll(
   env: ServiceEnv,
   inline: readonly InlinePolicy[],
@@ -187,8 +206,8 @@ function compileAll(
   return out;
 }
 
-function boundaryOf(env: ServiceEnv, set: PrincipalPolicySet): CompiledPolicy[] | undefined {
-  if (set.permissionsBoundary === undefined) return undefined;
+function boundaryOf(env: ServiceEnv, set: PrincipalPolicySet, boundaryArn: string | undefined): CompiledPolicy[] | undefined {
+  if (set.permissionsBoundary === undefined) return boundaryArn === undefined ? undefined : [];
   const b = set.permissionsBoundary;
   const c = env.policies.get(b.document, 'boundary', b.policyName, 'user-managed');
   // A boundary that cannot be read allows nothing (fail closed), rather than being dropped.
@@ -211,7 +230,7 @@ export async function callerPolicies(env: ServiceEnv, caller: Caller): Promise<P
     case 'user': {
       const set = await env.store.users.getPolicySet(caller.user.userName).catch(() => undefined);
       if (set === undefined) return { identity: [] };
-      return { identity: compileAll(env, set.inlinePolicies, set.attachedPolicies, 'user'), boundary: boundaryOf(env, set) };
+      return principalPolicies(env, set, 'user', caller.user.permissionsBoundaryArn);
     }
     case 'session': {
       const s = caller.session;
@@ -234,8 +253,7 @@ export async function callerPolicies(env: ServiceEnv, caller: Caller): Promise<P
         if (c !== undefined) session.push(c);
       }
       return {
-        identity: compileAll(env, set.inlinePolicies, set.attachedPolicies, 'role'),
-        boundary: boundaryOf(env, set),
+        ...principalPolicies(env, set, 'role', role.permissionsBoundaryArn),
         // IAM: with no session policy passed, a role session is not filtered by one.
         session: sessionPolicies ? session : undefined,
       };

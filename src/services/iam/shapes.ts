@@ -14,12 +14,16 @@ import type {
 import { AWS_METADATA_MESSAGE, MetadataError, parseIdpMetadata } from '../../saml/metadata.js';
 import { parseTrustedXml } from '../../saml/xml.js';
 import type {
+  AccessKey as StoreAccessKey,
   AttachedPolicy as StoreAttachedPolicy,
+  ManagedPolicy,
   Page,
   PageRequest,
+  PolicyVersion as StorePolicyVersion,
   Role as StoreRole,
   SamlProvider,
   Tag as StoreTag,
+  User as StoreUser,
 } from '../../store/port.js';
 import { duplicatePolicyTagKeys, duplicateTagKeys, invalidInput, invalidMarker, nonUserCredentials } from './errors.js';
 import type {
@@ -36,7 +40,6 @@ import type {
   User,
 } from './types.js';
 import type { Caller } from '../types.js';
-import type { AccessKey as StoreAccessKey, ManagedPolicy, PolicyVersion as StorePolicyVersion, User as StoreUser } from '../../store/port.js';
 
 // --- ARNs ----------------------------------------------------------------------------------------
 
