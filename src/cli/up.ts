@@ -36,10 +36,19 @@ export async function upCommand(argv: readonly string[], io: CliIo, signal?: Abo
     io.stdout.write(UP_HELP);
     return EXIT.ok;
   }
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  // Decimal digits only: Number() would also read `0x1F90`, `1e3` or an empty string.
+  const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, not \`${values.port ?? ''}\``);
   const dataDir = resolve(values.data ?? '.tessera');
   const started = Date.now();
+  // Listen for the stop signals before anything is printed: a supervisor that sends SIGTERM the
+  // moment the ready line appears must get a clean shutdown, not the default kill.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
   let tessera;
   try {
     tessera = await startTessera({ dataDir, port, host: values.host ?? DEFAULT_HOST });
@@ -78,12 +87,7 @@ Then:
 
 Stop with Ctrl-C.
 `);
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
+  await stopped;
   await tessera.close();
   io.stdout.write('Tessera stopped.\n');
   return EXIT.ok;

@@ -401,6 +401,12 @@ export function createAuthorizer(scope: AuthorizeScope): Authorizer {
     decisions,
     async authorize(checks, override) {
       const list: readonly AuthzCheck[] = Array.isArray(checks) ? checks : [checks as AuthzCheck];
+      // Nothing to check is never permission: an action that reached here with an empty resource
+      // list (a decoding gap, a filter that matched nothing) must not act unauthorized (fail closed).
+      if (list.length === 0) {
+        scope.env.log({ level: 'error', message: 'authorize called with no checks', service: scope.service });
+        throw new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+      }
       if (override !== undefined) {
         const context = RequestContext.from(override.context);
         for (const check of list) {

@@ -33,6 +33,17 @@ describe('invoke', () => {
     expect(failure(out)).toMatchObject({ code: 'InternalFailure', httpStatus: 500 });
   });
 
+  it('fails closed when an action authorizes an empty list of checks', async () => {
+    const empty = defineAction({
+      name: 'GetCallerIdentity',
+      handle: async (_input, ctx) => {
+        await ctx.authorize([]);
+        return { UserId: 'x', Account: 'y', Arn: 'z' };
+      },
+    });
+    expect(failure(await withAction(empty, () => t.call('sts', 'GetCallerIdentity'))).code).toBe('InternalFailure');
+  });
+
   it('turns an unexpected exception into InternalFailure without its message', async () => {
     const broken = defineAction({
       name: 'GetCallerIdentity',

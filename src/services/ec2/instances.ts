@@ -3,6 +3,7 @@
 // in one call, honour DryRun, then change them in one store transaction — after proving that what
 // authorization read is still true. Never writes before ctx.authorize has allowed every check.
 
+import { AwsError } from '../errors.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Instance, InstanceRepository, StoreTx } from '../../store/port.js';
 import type { ActionContext, AuthzCheck } from '../types.js';
@@ -21,6 +22,8 @@ import type { InstanceStateChange } from './types.js';
  * `InvalidID` (aws.md §6.3, §6.7).
  */
 export function checkIds(ids: readonly string[], kind: 'instance' | 'resource'): string[] {
+  // An empty id list acts on nothing and so would authorize nothing: EC2 requires the parameter.
+  if (ids.length === 0) throw new AwsError('MissingParameter', `The request must contain the parameter ${kind === 'instance' ? 'InstanceId' : 'ResourceId'}`, 400);
   for (const id of ids) {
     if (!isInstanceId(id)) throw kind === 'instance' ? instanceIdMalformed(id) : invalidId(id);
   }

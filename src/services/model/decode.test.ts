@@ -189,6 +189,14 @@ describe('awsQuery decoding (IAM, STS)', () => {
 });
 
 describe('EC2 decoding', () => {
+  it('refuses a list item that carries no value instead of dropping it (an emptied required list would authorize nothing)', () => {
+    for (const key of ['InstanceId.1.Foo', 'InstanceId.1.1']) {
+      const e = failure(EC2, 'TerminateInstances', { [key]: 'i-0123456789abcdef0' });
+      expect(e.code).toBe('MissingParameter');
+    }
+    expect(validation(IAM, 'UntagRole', { RoleName: 'r', 'TagKeys.member.1.x': 'k' })).toContain("Value null at 'tagKeys.1.member'");
+  });
+
   it('reads always-flattened lists (`InstanceId.1`, `Filter.1.Value.2`)', () => {
     const out = decodeInput(EC2, 'DescribeInstances', params({ 'Filter.1.Name': 'tag:Project', 'Filter.1.Value.2': 'Beta', 'Filter.1.Value.1': 'Alpha', 'Filter.2.Name': 'instance-state-name', 'Filter.2.Value.1': 'running', MaxResults: '5', DryRun: 'false' }));
     expect(out).toEqual({ Filters: [{ Name: 'tag:Project', Values: ['Alpha', 'Beta'] }, { Name: 'instance-state-name', Values: ['running'] }], MaxResults: 5, DryRun: false });

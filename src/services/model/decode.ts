@@ -398,8 +398,12 @@ function readList(ctx: Ctx, shape: ListShape, node: ParamNode, path: Path): unkn
   const out: unknown[] = [];
   for (const [n, child] of items) {
     const itemPath: Path = { query: `${path.query}.${n}.member`, ec2: `${path.ec2}.${n}`, wire: `${path.wire}.${n}` };
+    const before = ctx.problems.length;
     const v = readValue(ctx, memberShape, child, itemPath);
     if (v !== undefined) out.push(v);
+    // An item that yields no value (`InstanceId.1.Foo=x`) is an error, never silently dropped: a
+    // required list emptied that way would reach its action with nothing to authorize.
+    else if (ctx.problems.length === before) ctx.problems.push({ kind: 'missing', path: itemPath });
   }
   return checkListLength(ctx, shape, out, path);
 }
