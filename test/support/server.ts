@@ -88,11 +88,7 @@ export interface StartOptions {
   readonly args?: readonly string[];
   readonly readyTimeoutMs?: number;
   readonly lifetimeMs?: number;
-  /**
-   * Milliseconds to wait after the ready banner before resolving (default 50). src/cli/up.ts installs
-   * its SIGTERM/SIGINT listeners only after printing the banner, so a SIGTERM sent at once can kill
-   * the process by the default action (reported to the lead; test/cli-up.test.ts proves it with 0).
-   */
+  /** Milliseconds to wait after the ready banner before resolving (default 0: up.ts listens for stop signals before it prints). */
   readonly settleMs?: number;
 }
 
@@ -177,7 +173,7 @@ export async function startTessera(options: StartOptions = {}): Promise<RunningT
   });
   // The credentials block follows the URL line in the same write; wait until it is complete.
   for (let i = 0; i < 100 && !w.out().includes('Stop with Ctrl-C.'); i++) await new Promise((r) => setTimeout(r, 10));
-  const settle = options.settleMs ?? 50;
+  const settle = options.settleMs ?? 0;
   if (settle > 0) await new Promise((r) => setTimeout(r, settle));
   const used = admin ?? printedAdmin(w.out());
   if (used === undefined) throw new Error(`tessera up printed no admin credentials:\n${w.out()}`);
