@@ -61,6 +61,51 @@ export type {
   UserUpdate,
   ValueMatch,
 } from './port.js';
+export { ACTION_RUNTIMES, SIGNING_KEY_STATUSES, TENANT_LOG_TYPES } from './idp-port.js';
+export type {
+  Action,
+  ActionRepository,
+  ActionRuntime,
+  ActionSecret,
+  ActionUpdate,
+  Application,
+  ApplicationAddons,
+  ApplicationRepository,
+  ApplicationUpdate,
+  IdpMetadataMerge,
+  IdpRepositories,
+  IdpSession,
+  IdpSessionRepository,
+  IdpSessionTouch,
+  IdpUser,
+  IdpUserListRequest,
+  IdpUserRepository,
+  IdpUserUpdate,
+  JsonObject,
+  JsonValue,
+  LoginThrottleRepository,
+  NewAction,
+  NewIdpUser,
+  NewRule,
+  Rule,
+  RuleRepository,
+  RuleUpdate,
+  RulesConfigEntry,
+  RulesConfigRepository,
+  SamlReplayRepository,
+  SigningKey,
+  SigningKeyRepository,
+  SigningKeyStatus,
+  Tenant,
+  TenantLogEntry,
+  TenantLogRepository,
+  TenantLogType,
+  TenantRepository,
+  TenantUpdate,
+  ThrottleHit,
+} from './idp-port.js';
+export { IDP_STORE_ENTITIES, IdpStoreError, isIdpStoreError } from './idp-errors.js';
+export type { IdpStoreEntity } from './idp-errors.js';
 export { STORE_ENTITIES, STORE_ERROR_CODES, STORE_REASONS, StoreError, isStoreError } from './errors.js';
 export type { StoreEntity, StoreErrorCode, StoreReason } from './errors.js';
 export { compileWildcard, matchesValue, valueMatch } from './wildcard.js';

@@ -13,6 +13,8 @@
 // - Every acknowledged write is durable: a resolved promise means committed to stable storage.
 // - Values are returned as new objects; mutating them never changes the store.
 
+import type { IdpRepositories } from './idp-port.js';
+
 /** A resource tag. IAM users and roles compare keys case-insensitively; EC2 and other IAM resources do not. */
 export interface Tag {
   readonly key: string;
@@ -455,6 +457,8 @@ export interface InstanceRepository {
 // The store
 
 export interface StoreRepositories {
+  /** The identity provider's state (idp-port.ts). */
+  readonly idp: IdpRepositories;
   readonly account: AccountSettingsRepository;
   readonly samlProviders: SamlProviderRepository;
   readonly roles: RoleRepository;

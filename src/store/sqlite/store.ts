@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import type { IdpRepositories } from '../idp-port.js';
 import type {
   AccessKeyRepository,
   AccountSettingsRepository,
@@ -28,6 +29,7 @@ import { SqliteAccessKeys } from './access-keys.js';
 import { SqliteAccountSettings } from './account.js';
 import { Db } from './db.js';
 import { acquireGate, type Gate } from './gate.js';
+import { SqliteIdpCore } from './idp.js';
 import { SqliteInstances } from './instances.js';
 import { mapError } from './map-error.js';
 import { migrate, schemaVersion, type MigrationResult } from './migrate.js';
@@ -90,6 +92,7 @@ class Core {
   readonly policies: SqliteManagedPolicies;
   readonly accessKeys: SqliteAccessKeys;
   readonly instances: SqliteInstances;
+  readonly idp: SqliteIdpCore;
 
   constructor(db: Db) {
     this.account = new SqliteAccountSettings(db);
@@ -99,10 +102,12 @@ class Core {
     this.policies = new SqliteManagedPolicies(db);
     this.accessKeys = new SqliteAccessKeys(db);
     this.instances = new SqliteInstances(db);
+    this.idp = new SqliteIdpCore(db);
   }
 
   bind(run: Runner): StoreRepositories {
     return {
+      idp: this.idp.bind(<P,>(sync: object): P => bindAsync<P>(sync, run)),
       account: bindAsync<AccountSettingsRepository>(this.account, run),
       samlProviders: bindAsync<SamlProviderRepository>(this.samlProviders, run),
       roles: bindAsync<RoleRepository>(this.roles, run),
@@ -126,6 +131,7 @@ function deadlockError(): StoreError {
 }
 
 class SqliteStoreImpl implements SqliteStore {
+  readonly idp: IdpRepositories;
   readonly account: AccountSettingsRepository;
   readonly samlProviders: SamlProviderRepository;
   readonly roles: RoleRepository;
@@ -151,6 +157,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#gate = gate.gate;
     this.#releaseGate = gate.release;
     const repos = this.#core.bind(<R>(op: () => R) => this.#run(op));
+    this.idp = repos.idp;
     this.account = repos.account;
     this.samlProviders = repos.samlProviders;
     this.roles = repos.roles;

@@ -3,6 +3,7 @@
 // text (not .sql files) so that `tsc` ships them in dist/ with the code that applies them.
 
 import { sql as initial } from './001_initial.js';
+import { sql as idp } from './002_idp.js';
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001_initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001_initial', sql: initial },
+  { version: 2, name: '002_idp', sql: idp },
+];
