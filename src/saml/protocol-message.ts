@@ -5,14 +5,14 @@
 // enveloped signer for the messages it sends. It never reads a field from bytes a required signature
 // did not cover, never signs XML that came from outside, and never builds XML from string templates.
 
-import { createHash, createPrivateKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { DOMImplementation, XMLSerializer } from '@xmldom/xmldom';
-import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
+import { SignedXml } from 'xml-crypto';
 import { checkRelayState, decodePostParam, decodeRedirectParam, MAX_REDIRECT_PARAM_LENGTH, SamlBindingError } from './bindings.js';
 import { SamlRejectedError } from './errors.js';
-import { certificateToBase64, certificateToDer } from './keys.js';
+import { certificateToDer } from './keys.js';
 import { ALG, NS, STATUS } from './ns.js';
-import { DIGEST_ALGORITHM_URI, SIGNATURE_ALGORITHM_URI, type SigningOptions } from './response.js';
+import { signEnveloped, type SigningOptions } from './response.js';
 import { MAX_SIGNING_CERTIFICATES, parseRedirectQuery, verifyRedirectSignature, type RedirectParam, type RedirectQuery } from './redirect-signature.js';
 import { parseSamlInstant } from './verify.js';
 import { child, childElements, descendants, parseXmlStrict, prescan, textOnly } from './xml.js';
@@ -644,7 +644,6 @@ export function serializeWellFormed(node: Node): string {
   return new XMLSerializer().serializeToString(node, false, undefined, { requireWellFormed: true });
 }
 
-const EXC_C14N = new ExclusiveCanonicalization();
 
 function signingKey(privateKey: string | KeyObject): KeyObject {
   let key: KeyObject;
@@ -665,48 +664,5 @@ function signingKey(privateKey: string | KeyObject): KeyObject {
  * KeyInfo. DOM calls only; xml-crypto provides the canonicalization.
  */
 export function signRootEnveloped(doc: Document, root: Element, signing: MessageSigning): void {
-  const key = signingKey(signing.privateKey);
-  const signatureAlgorithm = signing.signatureAlgorithm ?? 'rsa-sha256';
-  const digestAlgorithm = signing.digestAlgorithm ?? 'sha256';
-  const issuer = child(root, NS.assertion, 'Issuer');
-  const id = root.getAttribute('ID');
-  if (issuer === undefined || id === null) throw new Error('INVARIANT: a signed message has an ID and an Issuer');
-  // The enveloped-signature transform removes the Signature from the digest input: digesting before
-  // the Signature exists is the same octets.
-  const digest = createHash(digestAlgorithm).update(EXC_C14N.process(root, {}), 'utf8').digest('base64');
-  const ds = (local: string, algorithm?: string): Element => {
-    const e = doc.createElementNS(NS.ds, local);
-    if (algorithm !== undefined) e.setAttribute('Algorithm', algorithm);
-    return e;
-  };
-  const signature = ds('Signature');
-  signature.setAttributeNS(NS.xmlns, 'xmlns', NS.ds);
-  const signedInfo = ds('SignedInfo');
-  signedInfo.appendChild(ds('CanonicalizationMethod', ALG.excC14n));
-  signedInfo.appendChild(ds('SignatureMethod', SIGNATURE_ALGORITHM_URI[signatureAlgorithm]));
-  const reference = ds('Reference');
-  reference.setAttribute('URI', `#${id}`);
-  const transforms = ds('Transforms');
-  transforms.appendChild(ds('Transform', ALG.envelopedSignature));
-  transforms.appendChild(ds('Transform', ALG.excC14n));
-  reference.appendChild(transforms);
-  reference.appendChild(ds('DigestMethod', DIGEST_ALGORITHM_URI[digestAlgorithm]));
-  const digestValue = ds('DigestValue');
-  digestValue.appendChild(doc.createTextNode(digest));
-  reference.appendChild(digestValue);
-  signedInfo.appendChild(reference);
-  signature.appendChild(signedInfo);
-  root.insertBefore(signature, issuer.nextSibling);
-  // RSASSA-PKCS1-v1_5 over the exclusive canonical form of SignedInfo.
-  const hash = signatureAlgorithm === 'rsa-sha1' ? 'sha1' : 'sha256';
-  const signatureValue = ds('SignatureValue');
-  signatureValue.appendChild(doc.createTextNode(sign(hash, Buffer.from(EXC_C14N.process(signedInfo, {}), 'utf8'), key).toString('base64')));
-  signature.appendChild(signatureValue);
-  const keyInfo = ds('KeyInfo');
-  const x509Data = ds('X509Data');
-  const x509Certificate = ds('X509Certificate');
-  x509Certificate.appendChild(doc.createTextNode(certificateToBase64(signing.certificate)));
-  x509Data.appendChild(x509Certificate);
-  keyInfo.appendChild(x509Data);
-  signature.appendChild(keyInfo);
+  signEnveloped(doc, root, signingKey(signing.privateKey), signing);
 }

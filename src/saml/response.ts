@@ -473,7 +473,7 @@ function signingKey(signing: SigningOptions): KeyObject {
  * node-saml `lib/xml/sign.js`. Built with DOM calls; xml-crypto provides the canonicalization.
  * `target` is always a node of a document we built: this never signs XML that came from outside.
  */
-function signEnveloped(doc: Document, target: Element, key: KeyObject, signing: SigningOptions): void {
+export function signEnveloped(doc: Document, target: Element, key: KeyObject, signing: Pick<SigningOptions, 'certificate' | 'signatureAlgorithm' | 'digestAlgorithm'>): void {
   const signatureAlgorithm = signing.signatureAlgorithm ?? 'rsa-sha256';
   const digestAlgorithm = signing.digestAlgorithm ?? 'sha256';
   const issuer = child(target, NS.assertion, 'Issuer');
