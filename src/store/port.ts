@@ -459,6 +459,8 @@ export interface InstanceRepository {
 export interface StoreRepositories {
   /** The identity provider's state (idp-port.ts). */
   readonly idp: IdpRepositories;
+  /** The web console's sessions and pending sign-ins (console-port.ts). */
+  readonly consoleSessions: import('./console-port.js').ConsoleSessionRepository;
   readonly account: AccountSettingsRepository;
   readonly samlProviders: SamlProviderRepository;
   readonly roles: RoleRepository;

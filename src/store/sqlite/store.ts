@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import type { ConsoleSessionRepository } from '../console-port.js';
 import type { IdpRepositories } from '../idp-port.js';
 import type {
   AccessKeyRepository,
@@ -27,6 +28,7 @@ import type {
 import { wildcardMatcher } from '../wildcard.js';
 import { SqliteAccessKeys } from './access-keys.js';
 import { SqliteAccountSettings } from './account.js';
+import { SqliteConsoleSessions } from './console-sessions.js';
 import { Db } from './db.js';
 import { acquireGate, type Gate } from './gate.js';
 import { SqliteIdpCore } from './idp.js';
@@ -93,6 +95,7 @@ class Core {
   readonly accessKeys: SqliteAccessKeys;
   readonly instances: SqliteInstances;
   readonly idp: SqliteIdpCore;
+  readonly consoleSessions: SqliteConsoleSessions;
 
   constructor(db: Db) {
     this.account = new SqliteAccountSettings(db);
@@ -103,6 +106,7 @@ class Core {
     this.accessKeys = new SqliteAccessKeys(db);
     this.instances = new SqliteInstances(db);
     this.idp = new SqliteIdpCore(db);
+    this.consoleSessions = new SqliteConsoleSessions(db);
   }
 
   bind(run: Runner): StoreRepositories {
@@ -115,6 +119,7 @@ class Core {
       policies: bindAsync<ManagedPolicyRepository>(this.policies, run),
       accessKeys: bindAsync<AccessKeyRepository>(this.accessKeys, run),
       instances: bindAsync<InstanceRepository>(this.instances, run),
+      consoleSessions: bindAsync<ConsoleSessionRepository>(this.consoleSessions, run),
     };
   }
 }
@@ -139,6 +144,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly policies: ManagedPolicyRepository;
   readonly accessKeys: AccessKeyRepository;
   readonly instances: InstanceRepository;
+  readonly consoleSessions: ConsoleSessionRepository;
   readonly #raw: Database.Database;
   readonly #core: Core;
   readonly #gate: Gate;
@@ -165,6 +171,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.policies = repos.policies;
     this.accessKeys = repos.accessKeys;
     this.instances = repos.instances;
+    this.consoleSessions = repos.consoleSessions;
   }
 
   schemaVersion(): number {
