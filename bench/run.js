@@ -16,6 +16,7 @@ import { formatNumber, machine } from './lib/harness.js';
 const MODULES = [
   { name: 'policy', about: 'IAM policy engine: seed decisions/s, peers, large set, explain' },
   { name: 'saml', about: 'SAML: sign (vs xml-crypto, raw RSA) and verify (vs node-saml) of the seed response' },
+  { name: 'idp', about: 'IdP: SSO logins/s with the seed rule in the sandbox + signing, the sandbox\'s cost per login, HTTP' },
   // Later issues: { name: 'sigv4', … }, { name: 'http', … }
 ];
 

@@ -1,5 +1,6 @@
-// The one HTTP server (DESIGN.md §2): the AWS Query API at `/` today; the IdP, sign-in and console
-// join it on the same origin (issues #5, #6). Binds where it is told (127.0.0.1 by default).
+// The one HTTP server (DESIGN.md §2): the AWS Query API at `/`; every other path goes to the mounted
+// handler (the IdP, src/http/idp, issue #5; sign-in and console join it, issue #6), else 404.
+// Binds where it is told (127.0.0.1 by default).
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -21,8 +22,16 @@ export interface HttpServerOptions {
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
+  /**
+   * Serves every path but `/` through `handler` (it returns false for paths it does not own). Set
+   * after listening: the IdP's URLs are built on the bound port.
+   */
+  mount(handler: PathHandler): void;
   close(): Promise<void>;
 }
+
+/** A handler for the non-API paths: answers and resolves true, or resolves false (404). */
+export type PathHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 class BodyTooLarge extends Error {}
 
@@ -69,11 +78,12 @@ const HOME = `Tessera: the AWS Query API (IAM 2010-05-08, STS 2011-06-15, EC2 20
 Use it with the AWS CLI or an SDK: aws --endpoint-url <this URL> sts get-caller-identity
 `;
 
-export function createApiHandler(env: ServiceEnv) {
+export function createApiHandler(env: ServiceEnv, mounted: { handler?: PathHandler } = {}) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     const path = target.split('?')[0];
     const method = req.method ?? 'GET';
+    if (path !== '/' && mounted.handler !== undefined && (await mounted.handler(req, res))) return;
     if (path !== '/' || (method !== 'POST' && method !== 'GET')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`Not found: ${method} ${path ?? ''}\n`);
@@ -117,7 +127,8 @@ export function createApiHandler(env: ServiceEnv) {
 }
 
 export function startHttpServer(env: ServiceEnv, options: HttpServerOptions): Promise<RunningServer> {
-  const handle = createApiHandler(env);
+  const mounted: { handler?: PathHandler } = {};
+  const handle = createApiHandler(env, mounted);
   const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       env.log({ level: 'error', message: 'http handler failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -137,6 +148,9 @@ export function startHttpServer(env: ServiceEnv, options: HttpServerOptions): Pr
       resolve({
         server,
         url: `http://${host}:${addr.port}`,
+        mount: (handler) => {
+          mounted.handler = handler;
+        },
         close: () =>
           new Promise<void>((r) => {
             server.close(() => r());
