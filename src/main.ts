@@ -202,20 +202,6 @@ export async function createServiceEnv(options: {
  */
 export const IDP_SANDBOX_RECYCLE_AFTER_RUNS = 5_000;
 
-/**
- * Closes the sandbox pool. Its children are unref'd (they must not keep a process alive), so while
- * close() waits for them to exit nothing else may hold the event loop: a ref'd timer does, or Node
- * ends the process mid-shutdown with exit code 13 (unsettled top-level await in `tessera up`).
- */
-async function closeSandbox(sandbox: Sandbox): Promise<void> {
-  const keepAlive = setInterval(() => {}, 1000);
-  try {
-    await sandbox.close();
-  } finally {
-    clearInterval(keepAlive);
-  }
-}
-
 /** Starts Tessera: opens (or creates) the data directory's store and serves HTTP. */
 export async function startTessera(options: TesseraOptions): Promise<Tessera> {
   const environment = options.environment ?? process.env;
@@ -261,7 +247,7 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
       });
     } catch (e) {
       await http.close();
-      await closeSandbox(sandbox);
+      await sandbox.close();
       throw e;
     }
     // AWS's sign-in endpoint (/saml) and the console (/console…) on the same origin as the IdP (issue #6).
@@ -277,7 +263,7 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
       async close() {
         await http.close();
         await idp.close();
-        await closeSandbox(sandbox);
+        await sandbox.close();
         await store.close();
       },
     };

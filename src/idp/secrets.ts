@@ -3,14 +3,10 @@
 // its own AAD prefix, so a blob made for one use never opens as another (a CSRF token is not a login
 // state, Action A's secret is not Action B's). The values leave this module only as plaintext strings
 // handed to the sandbox or the pipeline; they are never logged.
-//
-// Sealer (src/services/sealer.ts) has no IdP purposes yet and is not ours to edit: everything here
-// uses the `access-key-secret` key with an AAD that no access key id can take (those are [A-Z0-9]);
-// the lead is asked for dedicated purposes (`idp-secret`, `idp-state`), a one-line change per call.
+// Values at rest use the `idp-secret` key, values that travel through the browser the `idp-state` key.
 
 import type { Sealer } from '../services/sealer.js';
 
-const PURPOSE = 'access-key-secret' as const;
 
 export const SEAL_AAD = {
   signingKey: (kid: string): string => `idp-signing-key:${kid}`,
@@ -21,21 +17,21 @@ export const SEAL_AAD = {
 } as const;
 
 export function sealValue(sealer: Sealer, aad: string, value: string): Uint8Array {
-  return sealer.seal(PURPOSE, Buffer.from(value, 'utf8'), aad);
+  return sealer.seal('idp-secret', Buffer.from(value, 'utf8'), aad);
 }
 
 /** The plaintext, or undefined when the blob was not sealed for `aad` by this master key. */
 export function openValue(sealer: Sealer, aad: string, sealed: Uint8Array): string | undefined {
-  return sealer.open(PURPOSE, sealed, aad)?.toString('utf8');
+  return sealer.open('idp-secret', sealed, aad)?.toString('utf8');
 }
 
 /** Text form (base64url) for values that travel through the browser: the login state, the CSRF token. */
 export function sealToken(sealer: Sealer, aad: string, value: string): string {
-  return sealer.sealText(PURPOSE, value, aad);
+  return sealer.sealText('idp-state', value, aad);
 }
 
 export function openToken(sealer: Sealer, aad: string, token: string): string | undefined {
   // A token larger than any we issue is refused before any decoding.
   if (token.length > 8192) return undefined;
-  return sealer.openText(PURPOSE, token, aad);
+  return sealer.openText('idp-state', token, aad);
 }

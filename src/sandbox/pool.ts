@@ -186,6 +186,18 @@ export class Pool {
   }
 
   async close(): Promise<void> {
+    // The children are unref'd (they must not keep a host alive), so while close() waits for them
+    // to exit nothing may be holding the event loop: hold it here, or Node ends a process whose last
+    // work is this close mid-shutdown (exit code 13, an unsettled top-level await).
+    const hold = setInterval(() => {}, 1000);
+    try {
+      await this.closeChildren();
+    } finally {
+      clearInterval(hold);
+    }
+  }
+
+  private async closeChildren(): Promise<void> {
     this.closed = true;
     const exits: Promise<void>[] = [];
     for (const slot of this.slots) {

@@ -4,7 +4,13 @@
 
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-export const SEAL_PURPOSES = ['access-key-secret', 'session-token', 'authorization-message'] as const;
+/**
+ * One key per use, so a blob sealed for one never opens as another: IAM access-key secrets, STS
+ * session tokens, EC2 authorization messages, the IdP's secrets at rest (signing keys, rules
+ * configuration, Action secrets), the IdP's browser-carried state (login state, CSRF tokens), and
+ * console sessions (credentials, pending role choices).
+ */
+export const SEAL_PURPOSES = ['access-key-secret', 'session-token', 'authorization-message', 'idp-secret', 'idp-state', 'console-session'] as const;
 export type SealPurpose = (typeof SEAL_PURPOSES)[number];
 
 const NONCE = 12;

@@ -48,20 +48,19 @@ export interface SessionCredentials {
 }
 
 /**
- * The sealer's AAD for a session's credentials: `console-session:<hash of the session id>`. Purpose
- * `session-token` (what they are: a session token and its key); the prefix keeps these blobs apart
- * from STS session tokens (whose AAD is a bare `ASIA…` key id), and the hash binds each blob to its
- * row: a blob copied into another row opens to nothing.
+ * The sealer's AAD for a session's credentials: `console-session:<hash of the session id>`, under the
+ * sealer's own `console-session` key; the hash binds each blob to its row: a blob copied into another
+ * row opens to nothing.
  */
 export const CREDENTIALS_AAD_PREFIX = 'console-session:';
 
 export function sealCredentials(env: ServiceEnv, sessionIdHash: string, credentials: SessionCredentials): Uint8Array {
   const plain = JSON.stringify({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
-  return env.sealer.seal('session-token', Buffer.from(plain, 'utf8'), `${CREDENTIALS_AAD_PREFIX}${sessionIdHash}`);
+  return env.sealer.seal('console-session', Buffer.from(plain, 'utf8'), `${CREDENTIALS_AAD_PREFIX}${sessionIdHash}`);
 }
 
 export function openCredentials(env: ServiceEnv, session: ConsoleSession): SessionCredentials | undefined {
-  const plain = env.sealer.open('session-token', session.credentialsSealed, `${CREDENTIALS_AAD_PREFIX}${session.sessionIdHash}`);
+  const plain = env.sealer.open('console-session', session.credentialsSealed, `${CREDENTIALS_AAD_PREFIX}${session.sessionIdHash}`);
   if (plain === undefined) return undefined;
   const c = JSON.parse(plain.toString('utf8')) as Partial<SessionCredentials>;
   return typeof c.accessKeyId === 'string' && typeof c.secretAccessKey === 'string' && typeof c.sessionToken === 'string'

@@ -62,8 +62,8 @@ export const PENDING_CHOICE_SECONDS = 300;
 const MAX_RELAY_STATE = 1024;
 /**
  * The sealer's AAD of a pending choice's SAMLResponse: `console-pending:<hash of the reference>`
- * (purpose `session-token`: the response is the bearer credential a session is made from). Bound to
- * its row like the session credentials (session.ts), and never confused with an STS token's AAD.
+ * (purpose `console-session`: the response is the bearer credential a session is made from). Bound to
+ * its row like the session credentials (session.ts).
  */
 export const PENDING_AAD_PREFIX = 'console-pending:';
 
@@ -131,7 +131,7 @@ async function postedResponse(ctx: ConsoleContext, req: IncomingMessage, form: F
   if (!isSecret(browser) || !sameSecret(hashSecret(browser), pending.browserHash)) {
     return messagePage(403, 'Forbidden', ['This role choice was not started in this browser.']);
   }
-  const opened = ctx.env.sealer.open('session-token', pending.responseSealed, `${PENDING_AAD_PREFIX}${refHash}`);
+  const opened = ctx.env.sealer.open('console-session', pending.responseSealed, `${PENDING_AAD_PREFIX}${refHash}`);
   if (opened === undefined) return invalidResponsePage(problem('InvalidIdentityToken', 'The sign-in page has expired: sign in again', 400));
   return { samlResponse: opened.toString('utf8'), relayState: pending.relayState, roleIndex, fromChoice: true };
 }
@@ -211,7 +211,7 @@ async function choose(ctx: ConsoleContext, posted: Posted, pairs: readonly RoleP
   await ctx.env.store.consoleSessions.putPending({
     refHash,
     browserHash: hashSecret(browser),
-    responseSealed: ctx.env.sealer.seal('session-token', Buffer.from(posted.samlResponse, 'utf8'), `${PENDING_AAD_PREFIX}${refHash}`),
+    responseSealed: ctx.env.sealer.seal('console-session', Buffer.from(posted.samlResponse, 'utf8'), `${PENDING_AAD_PREFIX}${refHash}`),
     relayState: posted.relayState,
     expiresAt: new Date(now.getTime() + PENDING_CHOICE_SECONDS * 1000),
   });
