@@ -12,7 +12,7 @@ import { startHttpServer } from './http/server.js';
 import { createIdp, parsePublicUrl } from './idp/index.js';
 import type { Idp, LoginLimits } from './idp/index.js';
 import { createSandbox } from './sandbox/index.js';
-import type { Sandbox, SandboxOptions } from './sandbox/index.js';
+import type { SandboxOptions } from './sandbox/index.js';
 import { fileAuditSink } from './services/audit.js';
 import type { AuditSink } from './services/audit.js';
 import { DEFAULT_TRANSITION_SECONDS } from './services/ec2/lifecycle.js';
