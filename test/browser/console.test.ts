@@ -3,7 +3,8 @@
 // the console; stopping the marketing instance succeeds (banner, state stopping/stopped); stopping
 // the engineering instance fails with the encoded message, and "Why?" — opened with the keyboard —
 // names both tag values. No script runs (the XSS tag value stays text), no CSP violation is
-// reported, the console refuses to be framed, and a screenshot is written to docs/console.png.
+// reported, the console refuses to be framed, and a screenshot is written to test-results/console.png
+// (docs/console.png, the README's, is a copy of one such run).
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,7 +23,8 @@ import {
 } from './support.js';
 import type { AutoPoster, ConsoleWorld } from './support.js';
 
-const DOCS = resolve(import.meta.dirname, '..', '..', 'docs');
+// Tests never rewrite tracked files: screenshots go to the git-ignored test-results/.
+const DOCS = resolve(import.meta.dirname, '..', '..', 'test-results');
 
 let world: ConsoleWorld;
 let poster: AutoPoster;
