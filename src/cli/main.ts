@@ -1,5 +1,8 @@
 // The `tessera` command line: dispatches verbs, maps errors to DESIGN.md's exit codes.
+import { checkCommand } from './check.js';
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js';
+import { loginCommand } from './login.js';
+import { matrixCommand } from './matrix.js';
 import { policyCommand } from './policy.js';
 import { samlCommand } from './saml.js';
 import { simulateCommand } from './simulate.js';
@@ -9,7 +12,10 @@ import { VERSION } from './version.js';
 const HELP = `Usage: tessera <command> [options]
 
 Commands:
-  up                 serve the AWS-compatible API (IAM, STS, EC2)
+  up                 serve everything (IdP, sign-in, console, IAM/STS/EC2) with a scenario's world
+  login              log in at the IdP and print temporary AWS credentials (env, json, credential_process)
+  check              prove a scenario's expectations through the real protocols (CI for access control)
+  matrix             who can do what: every user × role × action × resource of a scenario
   simulate           evaluate IAM policies offline (SimulateCustomPolicy JSON in and out)
   policy validate    validate a policy document, with warnings
   saml verify        verify a SAML response as AWS STS does (saml decode: read it unverified)
@@ -35,6 +41,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         return EXIT.ok;
       case 'up':
         return await upCommand(rest, io);
+      case 'check':
+        return await checkCommand(rest, io);
+      case 'login':
+        return await loginCommand(rest, io);
+      case 'matrix':
+        return await matrixCommand(rest, io);
       case 'simulate':
         return await simulateCommand(rest, io);
       case 'policy':

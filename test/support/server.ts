@@ -145,7 +145,9 @@ export async function startTessera(options: StartOptions = {}): Promise<RunningT
       : { TESSERA_ADMIN_ACCESS_KEY_ID: admin.accessKeyId, TESSERA_ADMIN_SECRET_ACCESS_KEY: admin.secretAccessKey }),
     ...options.env,
   });
-  const child = spawn(process.execPath, [TESSERA_BIN, 'up', '--port', '0', '--data', dataDir, ...(options.args ?? [])], {
+  // An empty world unless the test names a scenario: `tessera up` serves the seed's by default.
+  const scenario = options.args?.includes('--scenario') === true ? [] : ['--scenario', 'none'];
+  const child = spawn(process.execPath, [TESSERA_BIN, 'up', '--port', '0', '--data', dataDir, ...scenario, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
