@@ -306,10 +306,14 @@ function comparisons(context: readonly { key: string; values: readonly string[] 
     }
   }
   const out: TagComparison[] = [];
+  const isNamed = (e: { resourceKey?: string; principalKey?: string }) =>
+    [e.resourceKey, e.principalKey].some((key) => key !== undefined && referenced.has(key.toLowerCase()));
+  // "Tags compared by the policy": the tags its conditions name; only when they name none (no
+  // statement came close) the tags both sides carry, as the likeliest candidates.
+  const anyNamed = [...byTag.values()].some(isNamed);
   for (const [k, e] of byTag) {
     const both = e.resourceKey !== undefined && e.principalKey !== undefined;
-    const named = [e.resourceKey, e.principalKey].some((key) => key !== undefined && referenced.has(key.toLowerCase()));
-    if (!both && !named) continue;
+    if (anyNamed ? !isNamed(e) : !both) continue;
     out.push({
       tagKey: tagNames.get(k) ?? k,
       resourceKey: e.resourceKey,

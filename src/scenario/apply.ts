@@ -272,6 +272,9 @@ async function applyAws(env: ServiceEnv, host: string, scenario: Scenario, keywo
     ])) as { Instances?: readonly { InstanceId?: string }[] };
     const id = output.Instances?.[0]?.InstanceId;
     if (id === undefined) throw failure(i, `instance \`${i.alias}\``, 'RunInstances answered no instance id');
+    // A scenario describes instances that exist and run (the guide's world), not ones still
+    // launching: settle pending → running now, in the same transaction, as EC2 would a moment later.
+    await env.store.instances.updateInstanceState(id, ['pending'], 'running');
     instances[i.alias] = id;
   }
   return { instances };
