@@ -5,7 +5,7 @@
 
 import { parseArn } from '../../../kernel/index.js';
 import { simulateCustomPolicy } from '../../../policy/index.js';
-import type { CompiledPolicy, SimulateCustomPolicyInput } from '../../../policy/index.js';
+import type { SimulateCustomPolicyInput } from '../../../policy/index.js';
 import type { PrincipalPolicySet, Role as StoreRole, Tag, User as StoreUser } from '../../../store/port.js';
 import { defineAction } from '../../types.js';
 import { principalPolicies } from '../../authorize.js';
@@ -123,8 +123,11 @@ export const SimulatePrincipalPolicy = defineAction<SimulatePrincipalPolicyReque
     // "If you do not specify a CallerArn, it defaults to the ARN of the user that you specify in
     // PolicySourceArn, if you specified a user" (API reference); the facts are the caller's.
     const callerArn = input.CallerArn ?? (principal.kind === 'user' ? principal.entity.arn : undefined);
-    const caller = callerArn === undefined || callerArn === arn ? principal : await findPrincipal(env, callerArn);
-    const facts = caller === undefined ? [] : principalFacts(caller, env.accountId);
+    // Only the principal this call was authorized on (PolicySourceArn) lends its own facts. Another
+    // principal named as CallerArn lends none — AWS's simulator fills in nothing — or the simulation
+    // would read tags of a user or role the caller may not read (an oracle: a guessed
+    // `aws:PrincipalTag/…` condition answering allowed or not, a character at a time).
+    const facts = callerArn === undefined || callerArn === arn ? principalFacts(principal, env.accountId) : [];
 
     try {
       const result = simulateCustomPolicy(
