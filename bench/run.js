@@ -17,6 +17,8 @@ const MODULES = [
   { name: 'policy', about: 'IAM policy engine: seed decisions/s, peers, large set, explain' },
   { name: 'saml', about: 'SAML: sign (vs xml-crypto, raw RSA) and verify (vs node-saml) of the seed response' },
   { name: 'idp', about: 'IdP: SSO logins/s with the seed rule in the sandbox + signing, the sandbox\'s cost per login, HTTP' },
+  { name: 'ec2', about: 'EC2 over HTTP: DescribeInstances (tag filter) and Stop/StartInstances req/s vs node:http hello world and moto' },
+  { name: 'sts', about: 'STS: AssumeRoleWithSAML/s in-process (parse, verify, trust, issue), moto beside it' },
   // Later issues: { name: 'sigv4', … }, { name: 'http', … }
 ];
 
