@@ -5,6 +5,9 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FormError } from '../request.js';
+
+export { clientIp, FormError, pathOf, queryOf, readCookies } from '../request.js';
 
 export interface Answer {
   readonly status: number;
@@ -18,37 +21,8 @@ export function send(res: ServerResponse, answer: Answer): void {
   res.end(body);
 }
 
-export function pathOf(req: IncomingMessage): string {
-  const target = req.url ?? '/';
-  const q = target.indexOf('?');
-  return q < 0 ? target : target.slice(0, q);
-}
-
-/** The query string's parameters (URL-decoded). */
-export function queryOf(req: IncomingMessage): URLSearchParams {
-  const target = req.url ?? '/';
-  const q = target.indexOf('?');
-  return new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-}
-
-/** The peer address (IPv4-mapped IPv6 shown as IPv4); proxies' headers are not believed. */
-export function clientIp(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? '0.0.0.0';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Forms
-
-export class FormError extends Error {
-  constructor(
-    readonly status: 400 | 413 | 415,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FormError';
-  }
-}
 
 export type Form = ReadonlyMap<string, string>;
 
@@ -123,20 +97,6 @@ export function sameSecret(a: string | undefined, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The request's cookies; for a repeated name the first wins (the most specific path, RFC 6265 §5.4). */
-export function readCookies(req: IncomingMessage): ReadonlyMap<string, string> {
-  const out = new Map<string, string>();
-  const header = req.headers.cookie;
-  if (header === undefined) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (name !== '' && !out.has(name)) out.set(name, part.slice(eq + 1).trim());
-  }
-  return out;
 }
 
 /**

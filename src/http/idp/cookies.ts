@@ -3,7 +3,7 @@
 // when the public origin is https. Parsing reads a name's first occurrence only and never decodes
 // values (ours are base64url; anything else is not ours and is ignored by the readers).
 
-import type { IncomingMessage } from 'node:http';
+export { readCookies } from '../request.js';
 
 export interface CookieNames {
   readonly session: string;
@@ -13,21 +13,6 @@ export interface CookieNames {
 /** `__Host-` requires `Secure` and `Path=/` without `Domain` (RFC 6265bis): only over https. */
 export function cookieNames(secure: boolean): CookieNames {
   return secure ? { session: '__Host-tessera_session', preSession: '__Host-tessera_login' } : { session: 'tessera_session', preSession: 'tessera_login' };
-}
-
-/** The request's cookies; for a repeated name the first wins (the most specific path, RFC 6265 §5.4). */
-export function readCookies(req: IncomingMessage): ReadonlyMap<string, string> {
-  const out = new Map<string, string>();
-  const header = req.headers.cookie;
-  if (header === undefined) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name !== '' && !out.has(name)) out.set(name, value);
-  }
-  return out;
 }
 
 export interface CookieOptions {

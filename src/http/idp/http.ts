@@ -3,6 +3,9 @@
 // the client address. It never trusts X-Forwarded-* and never buffers more than the route's cap.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FormError } from '../request.js';
+
+export { clientIp, FormError, pathOf } from '../request.js';
 
 export interface Answer {
   readonly status: number;
@@ -37,28 +40,6 @@ export function rawQueryOf(req: IncomingMessage): string {
   const target = req.url ?? '/';
   const q = target.indexOf('?');
   return q < 0 ? '' : target.slice(q + 1);
-}
-
-export function pathOf(req: IncomingMessage): string {
-  const target = req.url ?? '/';
-  const q = target.indexOf('?');
-  return q < 0 ? target : target.slice(0, q);
-}
-
-/** The peer address (IPv4-mapped IPv6 shown as IPv4); proxies' headers are not believed. */
-export function clientIp(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? '0.0.0.0';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
-}
-
-export class FormError extends Error {
-  constructor(
-    readonly status: 400 | 413 | 415,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FormError';
-  }
 }
 
 /** Values by name, in order: a SAML parameter given twice is refused by the caller (parameter pollution). */
