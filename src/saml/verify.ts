@@ -4,7 +4,7 @@
 // trusted keys and accepted audiences are inputs. One coded error per rejection; never a partial result.
 
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
+import { verifyEnvelopedSignature } from './dsig.js';
 import { reject, SamlRejectedError } from './errors.js';
 import { ALG, AWS_AUDIENCE, AWS_SIGNIN_URL, BEARER, NS, STATUS } from './ns.js';
 import type { SamlAttribute, VerifiedAssertion, VerifyOptions } from './types.js';
@@ -246,7 +246,7 @@ function checkSignatureShape(signature: Element, response: Element, strict: bool
 }
 
 /** P8–P9: the cryptographic check against the pinned certificates; returns the signed canonical XML. */
-function checkCrypto(site: SignatureSite, xml: string, certificates: readonly string[]): string {
+function checkCrypto(site: SignatureSite, certificates: readonly string[]): string {
   const certs = certificates.slice(0, MAX_CERTIFICATES);
   if (certs.length === 0) reject('NO_TRUSTED_CERTIFICATE', 'the provider has no signing certificate');
   // Key confusion (CVE-2024-32962): a certificate in KeyInfo must be one of the registered ones.
@@ -263,26 +263,17 @@ function checkCrypto(site: SignatureSite, xml: string, certificates: readonly st
       if (!registered.some((r) => r.equals(der))) reject('SIG_KEYINFO_MISMATCH', 'KeyInfo certificate is not registered for the provider');
     }
   }
-  for (const cert of certs) {
-    const sig = new SignedXml({ publicCert: pinned(cert).key, getCertFromKeyInfo: () => null });
-    // Defence in depth: only the algorithms P7 allows stay available to the library.
-    for (const k of Object.keys(sig.SignatureAlgorithms)) if (!SIGNATURE_ALGORITHMS.has(k)) delete (sig.SignatureAlgorithms as Record<string, unknown>)[k];
-    for (const k of Object.keys(sig.HashAlgorithms)) if (!DIGEST_ALGORITHMS.has(k)) delete (sig.HashAlgorithms as Record<string, unknown>)[k];
-    for (const k of Object.keys(sig.CanonicalizationAlgorithms)) {
-      if (k !== ALG.excC14n && k !== ALG.envelopedSignature) delete (sig.CanonicalizationAlgorithms as Record<string, unknown>)[k];
-    }
-    let ok = false;
-    try {
-      sig.loadSignature(site.signature);
-      ok = sig.checkSignature(xml);
-    } catch {
-      ok = false;
-    }
-    if (!ok) continue;
-    const signed = sig.getSignedReferences();
-    if (signed.length !== 1 || typeof signed[0] !== 'string' || signed[0].length === 0) reject('SIGNED_CONTENT_MISMATCH', 'signature covers no content');
-    return signed[0] as string;
-  }
+  // P8–P9 (dsig.ts): the digest and RSA checks xml-crypto's checkSignature makes, moved out of
+  // SignedXml (its whole-document XPath look-ups were ~60 % of a verification) and made on this one
+  // strictly parsed DOM with xml-crypto's own exclusive canonicaliser. Still enforced there: the
+  // Reference resolves to the signature's parent alone (XSW, duplicate-ID XSW7); the digest and
+  // signature algorithms come from fixed allow-lists and must equal P7's (algorithm confusion, HMAC
+  // with the public key GHSA-c27r-x354-4m68); reference values are read from the re-parsed canonical
+  // SignedInfo, the bytes the RSA signature covers (CVE-2025-29774/29775); only the pinned RSA keys
+  // are tried, never KeyInfo (key confusion, CVE-2024-32962); the returned string is exactly the
+  // digested canonical bytes, which P10 re-parses (read only the signed bytes).
+  const signed = verifyEnvelopedSignature(site, certs.map((c) => pinned(c).key));
+  if (signed !== undefined) return signed;
   return reject('SIG_INVALID', `${site.kind} signature does not verify with any registered certificate`);
 }
 
@@ -358,7 +349,7 @@ export function verifySamlResponse(input: string, options: VerifyOptions): Verif
   let signedAssertion: Element | undefined;
   let signedResponse: Element | undefined;
   for (const site of sites) {
-    const canonical = checkCrypto(site, xml, options.idp.certificates);
+    const canonical = checkCrypto(site, options.idp.certificates);
     const el = signedElement(canonical, site);
     if (site.kind === 'assertion') signedAssertion = el;
     else signedResponse = el;
