@@ -246,4 +246,19 @@ describe('our verifier (what STS runs) accepts what our signer and xmlsec1 produ
       expect(verified.signed).toBe(v.target);
     });
   }
+  it('accepts an xmlsec1 signature whose exc-c14n transform carries an InclusiveNamespaces PrefixList, and refuses it altered', () => {
+    const now = Date.now();
+    // `xs xsi samlp`: samlp is bound on the Response, an ancestor of the signed Assertion, so the
+    // canonicalizer must carry it into the digest (the verifier's copy path in src/saml/dsig.ts).
+    const xml = xmlsec1SignedResponse(spec(now), { privateKeyPem: idp.privateKeyPem, certificatePem: idp.certificatePem, target: 'assertion', inclusiveNamespaces: 'xs xsi samlp' });
+    expect(xml).toContain('PrefixList="xs xsi samlp"');
+    expect(xmlsec1Verify(xml, metadataCertPem, 'assertion').ok).toBe(true);
+    const verified = verifySamlResponse(encodePostBinding(xml), { idp: trust, now });
+    expect(verified.nameId.value).toBe('jane@example.com');
+    const altered = xml.replace('jane@example.com</saml:NameID>', 'admin@example.com</saml:NameID>');
+    expect(altered).not.toBe(xml);
+    expect(() => verifySamlResponse(encodePostBinding(altered), { idp: trust, now })).toThrow();
+    // The PrefixList is signed too: dropping a prefix changes SignedInfo and fails the signature.
+    expect(() => verifySamlResponse(encodePostBinding(xml.replace('PrefixList="xs xsi samlp"', 'PrefixList="xs xsi"')), { idp: trust, now })).toThrow();
+  });
 });

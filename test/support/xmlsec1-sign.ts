@@ -42,6 +42,8 @@ export interface Xmlsec1SignOptions {
    * the result has Auth0's shape; `'keep'` returns xmlsec1's bytes as they are (as Okta or ADFS send).
    */
   readonly declaration?: 'strip' | 'keep';
+  /** An `InclusiveNamespaces PrefixList` on the Reference's exc-c14n transform (as Shibboleth and ADFS send). */
+  readonly inclusiveNamespaces?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface Xmlsec1SignOptions {
  */
 export function addSignatureTemplate(
   unsignedXml: string,
-  options: Pick<Xmlsec1SignOptions, 'target' | 'signatureAlgorithm' | 'digestAlgorithm'> = {},
+  options: Pick<Xmlsec1SignOptions, 'target' | 'signatureAlgorithm' | 'digestAlgorithm' | 'inclusiveNamespaces'> = {},
 ): string {
   const doc = parseTrustedXml(unsignedXml);
   const response = doc.documentElement as Element;
@@ -71,7 +73,14 @@ export function addSignatureTemplate(
   const reference = ds('Reference', { URI: `#${target.getAttribute('ID') ?? ''}` });
   const transforms = ds('Transforms');
   transforms.appendChild(ds('Transform', { Algorithm: ALG.envelopedSignature }));
-  transforms.appendChild(ds('Transform', { Algorithm: ALG.excC14n }));
+  const exc = ds('Transform', { Algorithm: ALG.excC14n });
+  if (options.inclusiveNamespaces !== undefined) {
+    const inc = doc.createElementNS(ALG.excC14n, 'ec:InclusiveNamespaces');
+    inc.setAttributeNS(NS.xmlns, 'xmlns:ec', ALG.excC14n);
+    inc.setAttribute('PrefixList', options.inclusiveNamespaces);
+    exc.appendChild(inc);
+  }
+  transforms.appendChild(exc);
   reference.appendChild(transforms);
   reference.appendChild(ds('DigestMethod', { Algorithm: DIGEST_ALGORITHM_URI[options.digestAlgorithm ?? 'sha256'] }));
   reference.appendChild(ds('DigestValue'));
