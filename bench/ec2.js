@@ -3,7 +3,8 @@
 // `tessera up` runs in a child process on a temporary data directory with 100 tagged instances
 // (RunInstances as the admin); the load comes from another process (lib/load.js: keep-alive sockets,
 // 32 connections, requests SigV4-signed once before timing, as wrk with pre-signed requests).
-// Rows: hello world (the baseline), DescribeInstances with a tag filter, StopInstances/StartInstances
+// Rows: hello world (the baseline), DescribeInstances with a tag filter, the same with a filter matching one
+// instance (small answer: the per-request overhead), StopInstances/StartInstances
 // alternating, and moto's server doing the same DescribeInstances (if it starts) as a peer.
 
 import { formatNumber, row, errorRow } from './lib/harness.js';
@@ -32,9 +33,9 @@ async function seed(server, base) {
   return ids;
 }
 
-/** The tag-filtered DescribeInstances must return exactly the marketing half. */
-async function proveDescribe(base, host, expected) {
-  const res = await send(base, signedForm(host, 'ec2', 'DescribeInstances', FILTER));
+/** The filtered DescribeInstances must return exactly `expected` instances (the tag filter: the marketing half). */
+async function proveDescribe(base, host, expected, filter = FILTER) {
+  const res = await send(base, signedForm(host, 'ec2', 'DescribeInstances', filter));
   if (res.status !== 200) throw new Error(`DescribeInstances: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
   const n = (res.body.match(/<instanceId>/g) ?? []).length;
   if (n !== expected) throw new Error(`DescribeInstances with the tag filter returned ${n} instances, expected ${expected}`);
@@ -85,6 +86,20 @@ export async function run({ quick = false } = {}) {
     const opD = `one op = POST / DescribeInstances Filter tag:CostCenter = marketing (SigV4-signed as the admin, signed before timing) → 200 with ${INSTANCES / 2} of the ${INSTANCES} instances (${formatNumber(bytes)} bytes of XML)`;
     rows.push(row({ name: 'ec2: DescribeInstances tag filter, 100 instances', op: opD, unit: 'req/s', value: d.perSecond, baseline: base.perSecond, budget: { min: 10000 }, notes: [latencyNote(d), budgetNote] }));
     rows.push(row({ name: 'ec2: DescribeInstances ÷ hello world', op: 'same measurement as the row above, as a share of the hello world baseline', unit: 'req/s', value: d.perSecond, baseline: base.perSecond, budget: { on: 'ratio', min: 0.3 }, notes: [`ratio ${((d.perSecond / base.perSecond) * 100).toFixed(1)} % of hello world (the table rounds to 0.1×)`, clientNote] }));
+
+    // The same call with a small answer: a filter matching one instance (~2 kB of XML), so the cost
+    // per request (SigV4, authorization, store read, audit) is measured apart from the answer's size.
+    const ONE = [['Filter.1.Name', 'instance-id'], ['Filter.1.Value.1', ids[0]]];
+    const oneBytes = await proveDescribe(baseUrl, server.host, 1, ONE);
+    const oneReqs = Array.from({ length: 16 }, () => serialise(server, signedForm(server.host, 'ec2', 'DescribeInstances', ONE)));
+    const o = await load({ port: server.port, requests: oneReqs, ...opts });
+    checkErrors('DescribeInstances (one instance)', o);
+    rows.push(row({
+      name: 'ec2: DescribeInstances one instance (small answer)',
+      op: `one op = POST / DescribeInstances Filter instance-id = one of the ${INSTANCES} (SigV4-signed as the admin before timing) → 200 with 1 instance (${formatNumber(oneBytes)} bytes of XML): request overhead without the large answer`,
+      unit: 'req/s', value: o.perSecond, baseline: base.perSecond, budget: { min: 10000 },
+      notes: [latencyNote(o), `ratio ${((o.perSecond / base.perSecond) * 100).toFixed(1)} % of hello world`, budgetNote],
+    }));
 
     // StopInstances / StartInstances alternating over the 100 instances. Stop of a stopped instance
     // and Start of a running one are both 200 in AWS, so interleaving across connections is harmless.

@@ -59,8 +59,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, a: HttpAnswer): void {
-  res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
-  res.end(a.body);
+  // One UTF-8 pass: the bytes are both measured and written (byteLength + end(string) made two).
+  const body = Buffer.from(a.body, 'utf8');
+  res.writeHead(a.status, { ...a.headers, 'content-length': body.length });
+  res.end(body);
 }
 
 function rawHeaderPairs(raw: readonly string[]): [string, string][] {

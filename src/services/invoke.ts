@@ -150,7 +150,11 @@ export async function invoke(env: ServiceEnv, call: ApiCall): Promise<ApiOutcome
     outcome = { ok: false, requestId, service, action: definition === undefined ? undefined : actionName, error };
   }
   try {
-    env.audit.write(auditRecord(env, call, outcome, { service, caller, region, now, actionName, definition, decisions, notes }));
+    const record = auditRecord(env, call, outcome, { service, caller, region, now, actionName, definition, decisions, notes });
+    // Group commit where the sink offers it: the record is in the file before the call returns
+    // (so before any answer is sent), written with the others that finished in this turn.
+    if (env.audit.commit !== undefined) await env.audit.commit(record);
+    else env.audit.write(record);
   } catch (e) {
     env.log({ level: 'error', requestId, message: 'audit write failed', error: String(e) });
   }

@@ -19,16 +19,37 @@ export function responseHeaders(requestId: string): Record<string, string> {
 
 // --- Members -----------------------------------------------------------------------------------------
 
+/** An element's name with its open and close tags, built once (not per value written). */
+interface Tag {
+  readonly element: string;
+  readonly open: string;
+  readonly close: string;
+}
+
+function tagOf(element: string): Tag {
+  return { element, open: `<${element}>`, close: `</${element}>` };
+}
+
 interface CompiledMember {
   readonly name: string;
   readonly shapeName: string;
   readonly shape: Shape;
   /** The element: `locationName ?? memberName`; for a flattened list named by its member, that name. */
-  readonly element: string;
+  readonly tag: Tag;
   readonly flattened: boolean;
+  /** A string member written as is (escaped): the common case, taken without the generic dispatch. */
+  readonly plainString: boolean;
+}
+
+interface CompiledList {
+  readonly memberShapeName: string;
+  readonly memberShape: Shape;
+  /** awsQuery `member`; EC2 models name it `item`. */
+  readonly item: Tag;
 }
 
 const compiled = new WeakMap<StructureShape, readonly CompiledMember[]>();
+const compiledLists = new WeakMap<ListShape, CompiledList>();
 
 function resolve(model: ServiceModel, name: string): Shape {
   const s = model.shapes[name];
@@ -46,9 +67,19 @@ function membersOf(model: ServiceModel, shape: StructureShape): readonly Compile
     const flattened = (target.type === 'list' || target.type === 'map') && (ref.flattened === true || target.flattened === true);
     // botocore BaseXMLResponseParser._member_key_name: a flattened list is keyed by its member's name.
     const element = (flattened && target.type === 'list' ? target.member.locationName : undefined) ?? ref.locationName ?? name;
-    out.push({ name, shapeName: ref.shape, shape: target, element, flattened });
+    const plainString = target.type === 'string' && !(model.metadata.service === 'iam' && ref.shape === POLICY_DOCUMENT_SHAPE);
+    out.push({ name, shapeName: ref.shape, shape: target, tag: tagOf(element), flattened, plainString });
   }
   compiled.set(shape, out);
+  return out;
+}
+
+function listOf(model: ServiceModel, shape: ListShape): CompiledList {
+  const hit = compiledLists.get(shape);
+  if (hit) return hit;
+  const member: MemberRef = shape.member;
+  const out: CompiledList = { memberShapeName: member.shape, memberShape: resolve(model, member.shape), item: tagOf(member.locationName ?? 'member') };
+  compiledLists.set(shape, out);
   return out;
 }
 
@@ -57,7 +88,8 @@ function membersOf(model: ServiceModel, shape: StructureShape): readonly Compile
 interface Ctx {
   readonly model: ServiceModel;
   readonly protocol: Protocol;
-  readonly out: string[];
+  /** The document so far: appended to with `+=` (V8 ropes; flattened once, by the caller's write). */
+  out: string;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -115,66 +147,71 @@ function scalar(ctx: Ctx, shapeName: string, shape: Shape, value: unknown): stri
 }
 
 /** Appends `<element>value</element>`; a flattened list or map repeats `element` instead of wrapping. */
-function writeElement(ctx: Ctx, element: string, shapeName: string, shape: Shape, value: unknown, flattened: boolean): void {
-  const { out } = ctx;
+function writeElement(ctx: Ctx, tag: Tag, shapeName: string, shape: Shape, value: unknown, flattened: boolean): void {
   switch (shape.type) {
     case 'structure':
       if (typeof value !== 'object' || value === null) fail(`${shapeName} expects an object`, value);
-      out.push(`<${element}>`);
+      ctx.out += tag.open;
       writeMembers(ctx, shape, value as Record<string, unknown>);
-      out.push(`</${element}>`);
+      ctx.out += tag.close;
       return;
     case 'list':
       if (!Array.isArray(value)) fail(`${shapeName} expects an array`, value);
-      writeList(ctx, element, shape, value, flattened);
+      writeList(ctx, tag, shape, value, flattened);
       return;
     case 'map':
       if (typeof value !== 'object' || value === null) fail(`${shapeName} expects an object`, value);
-      writeMap(ctx, element, shape, value as Record<string, unknown>, flattened);
+      writeMap(ctx, tag.element, shape, value as Record<string, unknown>, flattened);
       return;
     default:
-      out.push(`<${element}>`, scalar(ctx, shapeName, shape, value), `</${element}>`);
+      ctx.out += tag.open + scalar(ctx, shapeName, shape, value) + tag.close;
   }
 }
 
 function writeMembers(ctx: Ctx, shape: StructureShape, obj: Record<string, unknown>): void {
-  for (const m of membersOf(ctx.model, shape)) {
+  const members = membersOf(ctx.model, shape);
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as CompiledMember;
     const value = obj[m.name];
     if (value === undefined || value === null) continue;
-    writeElement(ctx, m.element, m.shapeName, m.shape, value, m.flattened);
+    if (m.plainString) {
+      // The 'string' case of scalar(), inlined: most members of an answer are plain strings.
+      if (typeof value !== 'string') fail(`${m.shapeName} expects a string`, value);
+      ctx.out += m.tag.open + escapeXmlText(value) + m.tag.close;
+      continue;
+    }
+    writeElement(ctx, m.tag, m.shapeName, m.shape, value, m.flattened);
   }
 }
 
-function writeList(ctx: Ctx, element: string, shape: ListShape, items: readonly unknown[], flattened: boolean): void {
-  const member: MemberRef = shape.member;
-  const memberShape = resolve(ctx.model, member.shape);
+function writeList(ctx: Ctx, tag: Tag, shape: ListShape, items: readonly unknown[], flattened: boolean): void {
+  const list = listOf(ctx.model, shape);
   if (flattened) {
-    for (const item of items) writeElement(ctx, element, member.shape, memberShape, item, false);
+    for (const item of items) writeElement(ctx, tag, list.memberShapeName, list.memberShape, item, false);
     return;
   }
   // awsQuery `<Name><member>…</member></Name>`; EC2 models name the member `item` (`<nameSet><item>`).
-  const itemElement = member.locationName ?? 'member';
-  ctx.out.push(`<${element}>`);
-  for (const item of items) writeElement(ctx, itemElement, member.shape, memberShape, item, false);
-  ctx.out.push(`</${element}>`);
+  ctx.out += tag.open;
+  for (const item of items) writeElement(ctx, list.item, list.memberShapeName, list.memberShape, item, false);
+  ctx.out += tag.close;
 }
 
 function writeMap(ctx: Ctx, element: string, shape: MapShape, obj: Record<string, unknown>, flattened: boolean): void {
   const keyShape = resolve(ctx.model, shape.key.shape);
   const valueShape = resolve(ctx.model, shape.value.shape);
-  const keyElement = shape.key.locationName ?? 'key';
-  const valueElement = shape.value.locationName ?? 'value';
-  if (!flattened) ctx.out.push(`<${element}>`);
+  const keyTag = tagOf(shape.key.locationName ?? 'key');
+  const valueTag = tagOf(shape.value.locationName ?? 'value');
+  if (!flattened) ctx.out += `<${element}>`;
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
     const v = obj[k];
     if (v === undefined || v === null) continue;
-    ctx.out.push(flattened ? `<${element}>` : '<entry>');
-    writeElement(ctx, keyElement, shape.key.shape, keyShape, k, false);
-    writeElement(ctx, valueElement, shape.value.shape, valueShape, v, false);
-    ctx.out.push(flattened ? `</${element}>` : '</entry>');
+    ctx.out += flattened ? `<${element}>` : '<entry>';
+    writeElement(ctx, keyTag, shape.key.shape, keyShape, k, false);
+    writeElement(ctx, valueTag, shape.value.shape, valueShape, v, false);
+    ctx.out += flattened ? `</${element}>` : '</entry>';
   }
-  if (!flattened) ctx.out.push(`</${element}>`);
+  if (!flattened) ctx.out += `</${element}>`;
 }
 
 // --- Documents -----------------------------------------------------------------------------------------
@@ -190,7 +227,7 @@ export function encodeResult(model: ServiceModel, operation: string, output: unk
   if (!op) throw new Error(`encode: ${model.metadata.service} has no operation ${operation}`);
   const { protocol, xmlNamespace } = model.metadata;
   // INVARIANT: operation names and the namespace come from the generated model: no quotes, no markup.
-  const ctx: Ctx = { model, protocol, out: [XML_DECLARATION, `<${operation}Response xmlns="${xmlNamespace}">`] };
+  const ctx: Ctx = { model, protocol, out: `${XML_DECLARATION}<${operation}Response xmlns="${xmlNamespace}">` };
   const rid = escapeXmlText(requestId);
   let shape: StructureShape | undefined;
   if (op.output !== undefined) {
@@ -200,20 +237,20 @@ export function encodeResult(model: ServiceModel, operation: string, output: unk
     if (typeof output !== 'object' || output === null) fail(`${operation} output expects an object`, output);
   }
   if (protocol === 'ec2') {
-    ctx.out.push(`<requestId>${rid}</requestId>`);
+    ctx.out += `<requestId>${rid}</requestId>`;
     if (shape) writeMembers(ctx, shape, output as Record<string, unknown>);
-    else ctx.out.push('<return>true</return>');
+    else ctx.out += '<return>true</return>';
   } else {
     if (shape) {
       const wrapper = op.resultWrapper ?? `${operation}Result`;
-      ctx.out.push(`<${wrapper}>`);
+      ctx.out += `<${wrapper}>`;
       writeMembers(ctx, shape, output as Record<string, unknown>);
-      ctx.out.push(`</${wrapper}>`);
+      ctx.out += `</${wrapper}>`;
     }
-    ctx.out.push(`<ResponseMetadata><RequestId>${rid}</RequestId></ResponseMetadata>`);
+    ctx.out += `<ResponseMetadata><RequestId>${rid}</RequestId></ResponseMetadata>`;
   }
-  ctx.out.push(`</${operation}Response>`);
-  return ctx.out.join('');
+  ctx.out += `</${operation}Response>`;
+  return ctx.out;
 }
 
 /** What an error document needs to know of its service; a whole ServiceModel will do. */

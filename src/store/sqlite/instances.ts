@@ -116,6 +116,9 @@ function checkValues(values: unknown): readonly ValueMatch[] {
   return values as readonly ValueMatch[];
 }
 
+/** Exact-value lists up to this long are bound as separate parameters (see matchSql). */
+const INLINE_VALUES = 16;
+
 /**
  * SQL testing `col` against the values (OR): exact values through `=` or `IN json_each(?)` (index
  * friendly), wildcards through tessera_match(). The text depends only on the shape of the values,
@@ -128,6 +131,11 @@ function matchSql(col: string, values: readonly ValueMatch[], params: unknown[])
   if (exact.length === 1) {
     parts.push(`${col} = ?`);
     params.push(exact[0]);
+  } else if (exact.length > 1 && exact.length <= INLINE_VALUES) {
+    // Plain parameters: SQLite builds the IN list from them directly (json_each adds a virtual
+    // table scan per execution).
+    parts.push(`${col} IN (${'?, '.repeat(exact.length - 1)}?)`);
+    params.push(...exact);
   } else if (exact.length > 1) {
     parts.push(`${col} IN (SELECT value FROM json_each(?))`);
     params.push(JSON.stringify(exact));
@@ -171,6 +179,15 @@ function drives(f: InstanceFilter): boolean {
   const v = f.values[0] as ValueMatch | undefined;
   return f.values.length === 1 && typeof v === 'object' && v !== null && typeof (v as { equals?: unknown }).equals === 'string' &&
     (f.kind === 'tagKey' || typeof f.key === 'string');
+}
+
+/** Instance id lists up to this long are bound as separate parameters (see describe). */
+const INLINE_IDS = 16;
+
+/** An exact instance-id filter of one value: it matches at most one row (instance_id is UNIQUE). */
+function namesOneInstance(f: InstanceFilter): boolean {
+  return f !== null && typeof f === 'object' && f.kind === 'field' && f.field === 'instanceId' && Array.isArray(f.values) &&
+    f.values.length === 1 && typeof f.values[0] === 'object' && f.values[0] !== null && typeof (f.values[0] as { equals?: unknown }).equals === 'string';
 }
 
 export class SqliteInstances implements Sync<InstanceRepository> {
@@ -269,14 +286,32 @@ export class SqliteInstances implements Sync<InstanceRepository> {
     params.push(after);
     if (query?.instanceIds !== undefined) {
       if (!Array.isArray(query.instanceIds) || query.instanceIds.some((id) => typeof id !== 'string')) throw invalidInput('instance ids must be strings');
-      where.push('i.instance_id IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(query.instanceIds));
+      // Up to INLINE_IDS ids travel as plain parameters (`=` or `IN (?, …)`: one index probe each);
+      // a longer list as one JSON parameter. The text depends only on the count, never on the ids.
+      const n = query.instanceIds.length;
+      if (n === 1) {
+        where.push('i.instance_id = ?');
+        params.push(query.instanceIds[0]);
+      } else if (n > 1 && n <= INLINE_IDS) {
+        where.push(`i.instance_id IN (${'?, '.repeat(n - 1)}?)`);
+        params.push(...query.instanceIds);
+      } else {
+        where.push('i.instance_id IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify(query.instanceIds));
+      }
     }
     filters.forEach((f, k) => {
       if (k !== driver) where.push(filterSql(f, params));
     });
-    params.push(size === undefined ? -1 : size + 1);
-    const sql = `SELECT ${COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${seq} LIMIT ?`;
+    // No page size, no LIMIT clause (was `LIMIT -1`): a bound LIMIT parameter measured ~11 µs per
+    // execution in better-sqlite3, as much as the rest of a one-row lookup.
+    if (size !== undefined) params.push(size + 1);
+    const limit = size === undefined ? '' : ' LIMIT ?';
+    // One named instance is at most one row (instance_id is UNIQUE): no ORDER BY, so no sorter per
+    // call (StopInstances/StartInstances look up their instance this way on every request; so does
+    // DescribeInstances with an instance-id filter of one exact value).
+    const order = query?.instanceIds?.length === 1 || filters.some(namesOneInstance) ? '' : ` ORDER BY ${seq}`;
+    const sql = `SELECT ${COLUMNS} FROM ${from} WHERE ${where.join(' AND ')}${order}${limit}`;
     if (explain !== undefined) {
       explain.push(...(this.#db.raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail));
       return { items: [] };
