@@ -1,48 +1,18 @@
 // The console store contract on the SQLite adapter (a WAL file, two handles for "two nodes"), plus
 // its migration: a database of schema 2 gains the console tables and keeps its data.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/index.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
+import { sqliteScratch } from './sqlite-scratch.js';
 import { consoleSession, consoleStoreContract } from './console-contract.js';
 import { role } from './contract.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'tessera-console-store-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { freshPath, harness } = sqliteScratch('tessera-console-store-');
 
-let dbCounter = 0;
-function freshPath(): string {
-  const dir = join(scratch, `db${++dbCounter}`);
-  mkdirSync(dir);
-  return join(dir, 'tessera.sqlite');
-}
-
-consoleStoreContract({
-  name: 'sqlite (file, WAL)',
-  async create() {
-    const path = freshPath();
-    const handles: Store[] = [];
-    const store = await openSqliteStore({ path });
-    handles.push(store);
-    return {
-      store,
-      async openAnother() {
-        const s = await openSqliteStore({ path });
-        handles.push(s);
-        return s;
-      },
-      async dispose() {
-        for (const h of handles) await h.close();
-        rmSync(resolve(path, '..'), { recursive: true, force: true });
-      },
-    };
-  },
-});
+consoleStoreContract(harness);
 
 describe('sqlite adapter: console state', () => {
   it('migrates a schema-2 database to the console schema, keeping its data', async () => {

@@ -3,49 +3,21 @@
 // at once on one file (in one process, handles share a gate; only processes really race).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/index.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
+import { sqliteScratch } from './sqlite-scratch.js';
 import { role } from './contract.js';
 import { idpStoreContract, idpUser, tenant } from './idp-contract.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const scratch = mkdtempSync(join(tmpdir(), 'tessera-idp-store-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { freshPath, harness } = sqliteScratch('tessera-idp-store-');
 
-let dbCounter = 0;
-function freshPath(): string {
-  const dir = join(scratch, `db${++dbCounter}`);
-  mkdirSync(dir);
-  return join(dir, 'tessera.sqlite');
-}
-
-idpStoreContract({
-  name: 'sqlite (file, WAL)',
-  async create() {
-    const path = freshPath();
-    const handles: Store[] = [];
-    const store = await openSqliteStore({ path });
-    handles.push(store);
-    return {
-      store,
-      async openAnother() {
-        const s = await openSqliteStore({ path });
-        handles.push(s);
-        return s;
-      },
-      async dispose() {
-        for (const h of handles) await h.close();
-        rmSync(resolve(path, '..'), { recursive: true, force: true });
-      },
-    };
-  },
-});
+idpStoreContract(harness);
 
 describe('sqlite adapter: IdP state', () => {
   it('migrates a control-plane-only database to the IdP schema, keeping its data', async () => {

@@ -3,48 +3,20 @@
 // side, and DescribeInstances over 100,000 instances.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type InstanceQuery, type NewInstance, type SqliteStore, type Store } from '../../src/store/index.js';
+import { openSqliteStore, type InstanceQuery, type NewInstance, type SqliteStore } from '../../src/store/index.js';
 import { checksum, migrate } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
+import { sqliteScratch } from './sqlite-scratch.js';
 import { instance, role, storeContract } from './contract.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const scratch = mkdtempSync(join(tmpdir(), 'tessera-store-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { dir: scratch, freshPath, harness } = sqliteScratch('tessera-store-');
 
-let dbCounter = 0;
-function freshPath(): string {
-  const dir = join(scratch, `db${++dbCounter}`);
-  mkdirSync(dir);
-  return join(dir, 'tessera.sqlite');
-}
-
-storeContract({
-  name: 'sqlite (file, WAL)',
-  async create() {
-    const path = freshPath();
-    const handles: Store[] = [];
-    const store = await openSqliteStore({ path });
-    handles.push(store);
-    return {
-      store,
-      async openAnother() {
-        const s = await openSqliteStore({ path });
-        handles.push(s);
-        return s;
-      },
-      async dispose() {
-        for (const h of handles) await h.close();
-        rmSync(resolve(path, '..'), { recursive: true, force: true });
-      },
-    };
-  },
-});
+storeContract(harness);
 
 describe('sqlite adapter', () => {
   it('runs on a durable, checked connection: WAL, synchronous FULL, foreign keys, busy timeout', async () => {
