@@ -38,6 +38,7 @@ export const STORE_ENTITIES = [
   'instance',
   'tag',
   'schema',
+  'key',
 ] as const;
 export type StoreEntity = (typeof STORE_ENTITIES)[number];
 
@@ -103,6 +104,7 @@ const NOUNS: Readonly<Record<StoreEntity, string>> = {
   instance: 'instance',
   tag: 'tag',
   schema: 'schema',
+  key: 'key',
 };
 
 export function notFound(entity: StoreEntity, key: string): StoreError {

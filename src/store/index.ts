@@ -29,6 +29,7 @@ export type {
   InstanceState,
   InstanceStateChange,
   InstanceStateName,
+  KeyringRepository,
   ManagedPolicy,
   ManagedPolicyListRequest,
   ManagedPolicyRepository,
@@ -60,6 +61,7 @@ export type {
   UserRepository,
   UserUpdate,
   ValueMatch,
+  WrappedKey,
 } from './port.js';
 export { ACTION_RUNTIMES, SIGNING_KEY_STATUSES, TENANT_LOG_TYPES } from './idp-port.js';
 export type {

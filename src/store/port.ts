@@ -456,6 +456,29 @@ export interface InstanceRepository {
 // ---------------------------------------------------------------------------------------------
 // The store
 
+// ---------------------------------------------------------------------------------------------
+// Keyring (issue #8): the data keys every node must share, stored wrapped (AEAD) under the master
+// key that each node gets from its environment. The store never sees a key in clear.
+
+export interface WrappedKey {
+  /** What the key is for, e.g. `sealing` (the root every Sealer purpose key derives from). */
+  readonly name: string;
+  /** The key as wrapped by the services layer under the master key. */
+  readonly wrapped: Uint8Array;
+  readonly createDate: Date;
+}
+
+export interface KeyringRepository {
+  get(name: string): Promise<WrappedKey | undefined>;
+  /**
+   * Stores `key` unless a key of that name exists; resolves what is stored. Of several nodes
+   * starting at once on an empty store, the first wins and every node then uses the winner's key.
+   */
+  initialize(key: WrappedKey): Promise<WrappedKey>;
+  /** Replaces the wrapping of an existing key (master-key rotation); ERR_STORE_NOT_FOUND (entity `key`) when absent. */
+  rewrap(name: string, wrapped: Uint8Array): Promise<WrappedKey>;
+}
+
 export interface StoreRepositories {
   /** The identity provider's state (idp-port.ts). */
   readonly idp: IdpRepositories;
@@ -468,6 +491,7 @@ export interface StoreRepositories {
   readonly policies: ManagedPolicyRepository;
   readonly accessKeys: AccessKeyRepository;
   readonly instances: InstanceRepository;
+  readonly keyring: KeyringRepository;
 }
 
 /** The repositories bound to one transaction. Unusable (ERR_STORE_TX_CLOSED) once it has ended. */

@@ -937,6 +937,40 @@ export function storeContract(harness: StoreHarness): void {
       }));
     });
 
+    describe('keyring', () => {
+      it('keeps the first key when several nodes initialize at once, and rewraps it', withStore(async (s, fx) => {
+        expect(await s.keyring.get('sealing')).toBeUndefined();
+        const other = await fx.openAnother();
+        const [ra, rb] = await Promise.all([
+          s.keyring.initialize({ name: 'sealing', wrapped: new Uint8Array([1, 2, 3]), createDate: T0 }),
+          other.keyring.initialize({ name: 'sealing', wrapped: new Uint8Array([4, 5]), createDate: new Date(T0.getTime() + 1) }),
+        ]);
+        expect(rb).toEqual(ra);
+        const stored = await s.keyring.get('sealing');
+        expect(stored).toEqual(ra);
+        expect(stored?.wrapped).toBeInstanceOf(Uint8Array);
+        const rewrapped = await other.keyring.rewrap('sealing', new Uint8Array([9, 9, 9, 9]));
+        expect(rewrapped).toEqual({ name: 'sealing', wrapped: new Uint8Array([9, 9, 9, 9]), createDate: ra.createDate });
+        expect(await s.keyring.get('sealing')).toEqual(rewrapped);
+        expect(await s.keyring.get('other')).toBeUndefined();
+      }));
+
+      it('refuses to rewrap a key it does not hold', withStore(async (s) => {
+        await rejectsWith(s.keyring.rewrap('missing', new Uint8Array([1])), 'ERR_STORE_NOT_FOUND');
+        expect(await s.keyring.get('missing')).toBeUndefined();
+      }));
+
+      it('rolls a key back with its transaction', withStore(async (s) => {
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.keyring.initialize({ name: 'sealing', wrapped: new Uint8Array([1]), createDate: T0 });
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        expect(await s.keyring.get('sealing')).toBeUndefined();
+      }));
+    });
+
     describe('closing', () => {
       it('finishes running work, then refuses new calls', withStore(async (_s, fx) => {
         const s = await fx.openAnother();

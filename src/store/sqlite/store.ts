@@ -13,6 +13,7 @@ import type {
   AccountSettingsRepository,
   InstanceQuery,
   InstanceRepository,
+  KeyringRepository,
   ManagedPolicyRepository,
   Role,
   RoleRepository,
@@ -33,6 +34,7 @@ import { Db } from './db.js';
 import { acquireGate, type Gate } from './gate.js';
 import { SqliteIdpCore } from './idp.js';
 import { SqliteInstances } from './instances.js';
+import { SqliteKeyring } from './keyring.js';
 import { mapError } from './map-error.js';
 import { migrate, schemaVersion, type MigrationResult } from './migrate.js';
 import { SqliteManagedPolicies } from './policies.js';
@@ -96,6 +98,7 @@ class Core {
   readonly instances: SqliteInstances;
   readonly idp: SqliteIdpCore;
   readonly consoleSessions: SqliteConsoleSessions;
+  readonly keyring: SqliteKeyring;
 
   constructor(db: Db) {
     this.account = new SqliteAccountSettings(db);
@@ -107,6 +110,7 @@ class Core {
     this.instances = new SqliteInstances(db);
     this.idp = new SqliteIdpCore(db);
     this.consoleSessions = new SqliteConsoleSessions(db);
+    this.keyring = new SqliteKeyring(db);
   }
 
   bind(run: Runner): StoreRepositories {
@@ -120,6 +124,7 @@ class Core {
       accessKeys: bindAsync<AccessKeyRepository>(this.accessKeys, run),
       instances: bindAsync<InstanceRepository>(this.instances, run),
       consoleSessions: bindAsync<ConsoleSessionRepository>(this.consoleSessions, run),
+      keyring: bindAsync<KeyringRepository>(this.keyring, run),
     };
   }
 }
@@ -145,6 +150,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly accessKeys: AccessKeyRepository;
   readonly instances: InstanceRepository;
   readonly consoleSessions: ConsoleSessionRepository;
+  readonly keyring: KeyringRepository;
   readonly #raw: Database.Database;
   readonly #core: Core;
   readonly #gate: Gate;
@@ -172,6 +178,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.accessKeys = repos.accessKeys;
     this.instances = repos.instances;
     this.consoleSessions = repos.consoleSessions;
+    this.keyring = repos.keyring;
   }
 
   schemaVersion(): number {

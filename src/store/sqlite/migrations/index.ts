@@ -5,6 +5,7 @@
 import { sql as initial } from './001_initial.js';
 import { sql as idp } from './002_idp.js';
 import { sql as consoleSessions } from './003_console_sessions.js';
+import { sql as keyring } from './004_keyring.js';
 
 export interface Migration {
   readonly version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001_initial', sql: initial },
   { version: 2, name: '002_idp', sql: idp },
   { version: 3, name: '003_console_sessions', sql: consoleSessions },
+  { version: 4, name: '004_keyring', sql: keyring },
 ];
