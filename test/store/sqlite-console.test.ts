@@ -22,7 +22,7 @@ describe('sqlite adapter: console state', () => {
     expect(migrate(raw, MIGRATIONS.slice(0, 2)).applied).toEqual(['001_initial', '002_idp']);
     raw.close();
     const s = await openSqliteStore({ path });
-    expect(s.migration).toMatchObject({ from: 2, applied: ['003_console_sessions'] });
+    expect(s.migration).toMatchObject({ from: 2, applied: ['003_console_sessions', '004_keyring'] });
     await s.roles.create(role('Kept'));
     const session = consoleSession();
     await s.consoleSessions.create(session);
