@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomIds, systemClock } from './kernel/index.js';
 import type { Clock, IdGenerator } from './kernel/index.js';
@@ -17,7 +18,7 @@ import { fileAuditSink } from './services/audit.js';
 import type { AuditSink } from './services/audit.js';
 import { DEFAULT_TRANSITION_SECONDS } from './services/ec2/lifecycle.js';
 import { createPolicyCache } from './services/policy-cache.js';
-import { Sealer } from './services/sealer.js';
+import { SEALING_KEY_NAME, Sealer, unwrapKey, wrapKey } from './services/sealer.js';
 import type { AdminCredentials, ServiceEnv } from './services/types.js';
 import { createSigningKeyCache } from './sigv4/index.js';
 import type { Store } from './store/port.js';
@@ -35,7 +36,15 @@ export class ConfigError extends Error {
 export type AdminSource = 'environment' | 'scenario' | 'stored' | 'generated';
 
 export interface TesseraOptions {
+  /** This node's own state: the SQLite store (unless `store` is given), master.key, audit.log. */
   readonly dataDir: string;
+  /**
+   * A shared store for several nodes: `postgres://…` (issue #8). Default: TESSERA_DATABASE_URL, else
+   * SQLite in `dataDir`.
+   */
+  readonly store?: string;
+  /** Names this node in its audit records (default: TESSERA_NODE_ID, else `hostname/pid`). */
+  readonly nodeId?: string;
   readonly host?: string;
   readonly port?: number;
   readonly accountId?: string;
@@ -64,6 +73,9 @@ export interface Tessera {
   readonly idp: Idp;
   readonly admin: AdminCredentials & { readonly source: AdminSource };
   readonly dataDir: string;
+  /** Where the state lives: `sqlite:PATH` or the PostgreSQL URL without its password. */
+  readonly storeLocation: string;
+  readonly nodeId: string;
   close(): Promise<void>;
 }
 
@@ -165,6 +177,52 @@ export async function bootstrapAdmin(
   return { ...fresh, source: 'generated' };
 }
 
+/** Environment settings and options that choose the store: a PostgreSQL URL, or undefined for SQLite. */
+export function sharedStoreUrl(option: string | undefined, environment: Readonly<Record<string, string | undefined>>): string | undefined {
+  const url = option ?? (environment['TESSERA_DATABASE_URL'] || undefined);
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new ConfigError('the store must be a `postgres://` (or `postgresql://`) URL; without one Tessera uses SQLite in the data directory');
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError('the store URL is not a valid URL');
+  }
+  return url;
+}
+
+/** A URL fit for logs and banners: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/**
+ * The Sealer of this store: its keyring's `sealing` key, unwrapped with the master key. The first
+ * node to start on an empty store makes the key (random) and every other node uses the winner's;
+ * a store written before the keyring existed (account settings but no keyring) keeps the master
+ * key itself as its sealing key, so everything it already sealed still opens.
+ */
+export async function loadSealer(store: Store, masterKey: Buffer, now: Date): Promise<Sealer> {
+  let entry = await store.keyring.get(SEALING_KEY_NAME);
+  if (entry === undefined) {
+    const legacy = (await store.account.get()) !== undefined;
+    const dataKey = legacy ? masterKey : randomBytes(32);
+    entry = await store.keyring.initialize({ name: SEALING_KEY_NAME, wrapped: wrapKey(masterKey, SEALING_KEY_NAME, dataKey), createDate: now });
+  }
+  const dataKey = unwrapKey(masterKey, SEALING_KEY_NAME, entry.wrapped);
+  if (dataKey === undefined) {
+    throw new ConfigError(
+      "the store's sealing key does not open with this master key: every node must have the same TESSERA_MASTER_KEY (or master.key) as the node that created the store",
+    );
+  }
+  return new Sealer(dataKey);
+}
+
 /** Wires the services over an open store (tests use it with their own store and audit sink). */
 export async function createServiceEnv(options: {
   store: Store;
@@ -177,8 +235,10 @@ export async function createServiceEnv(options: {
   ids?: IdGenerator;
   log?: (record: Record<string, unknown>) => void;
   ec2TransitionSeconds?: number;
+  nodeId?: string;
 }): Promise<ServiceEnv> {
   return {
+    ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }),
     store: options.store,
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
     defaultRegion: options.region ?? DEFAULT_REGION,
@@ -202,6 +262,18 @@ export async function createServiceEnv(options: {
  */
 export const IDP_SANDBOX_RECYCLE_AFTER_RUNS = 5_000;
 
+async function openShared(url: string): Promise<Store> {
+  // Loaded only for a shared store: a SQLite node never loads `pg`.
+  // TEMPORARY(integration): literal specifier once src/store/postgres/index.ts lands.
+  const specifier = './store/postgres/index.js';
+  const { open: openPostgresStore } = (await import(specifier)) as { open: (o: { connectionString: string }) => Promise<Store> };
+  try {
+    return await openPostgresStore({ connectionString: url });
+  } catch (e) {
+    throw new ConfigError(`cannot open the store ${redactUrl(url)}: ${(e as Error).message}`);
+  }
+}
+
 /** Starts Tessera: opens (or creates) the data directory's store and serves HTTP. */
 export async function startTessera(options: TesseraOptions): Promise<Tessera> {
   const environment = options.environment ?? process.env;
@@ -209,9 +281,17 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
   const ids = options.ids ?? randomIds;
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const sealer = new Sealer(loadMasterKey(options.dataDir, environment));
-  const store = await openSqliteStore({ path: join(options.dataDir, 'tessera.db') });
+  const sharedUrl = sharedStoreUrl(options.store, environment);
+  if (sharedUrl !== undefined && !(environment['TESSERA_MASTER_KEY'] ?? '')) {
+    // A master.key made per data directory would differ per node: the second node could open
+    // nothing the first sealed. A shared store takes the key from the environment only.
+    throw new ConfigError('a shared store needs TESSERA_MASTER_KEY (base64 of 32 bytes), the same on every node');
+  }
+  const masterKey = loadMasterKey(options.dataDir, environment);
+  const store = sharedUrl === undefined ? await openSqliteStore({ path: join(options.dataDir, 'tessera.db') }) : await openShared(sharedUrl);
+  const storeLocation = sharedUrl === undefined ? `sqlite:${join(options.dataDir, 'tessera.db')}` : redactUrl(sharedUrl);
   try {
+    const sealer = await loadSealer(store, masterKey, clock.now());
     const admin = await bootstrapAdmin(store, sealer, accountId, ids, clock.now(), environment, options.scenarioAdmin);
     const env = await createServiceEnv({
       store,
@@ -223,6 +303,7 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
       clock,
       ids,
       ...(options.log === undefined ? {} : { log: options.log }),
+      nodeId: options.nodeId ?? (environment['TESSERA_NODE_ID'] || undefined) ?? `${hostname()}/${process.pid}`,
     });
     const http = await startHttpServer(env, { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
     // The IdP after listening: its tenant host and issuer come from the bound URL (port 0 included).
@@ -260,6 +341,8 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
       idp,
       admin,
       dataDir: options.dataDir,
+      storeLocation,
+      nodeId: env.nodeId ?? '',
       async close() {
         await http.close();
         await idp.close();

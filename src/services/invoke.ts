@@ -193,6 +193,7 @@ function auditRecord(
     eventType: 'AwsApiCall',
     readOnly: READ_ONLY.test(name),
     recipientAccountId: env.accountId,
+    ...(env.nodeId === undefined ? {} : { tesseraNodeId: env.nodeId }),
     tesseraDecisions: facts.decisions.map((d) => ({ ...d })),
     ...(Object.keys(facts.notes).length === 0 ? {} : { tessera: facts.notes }),
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Sealer } from './sealer.js';
+import { SEALING_KEY_NAME, Sealer, unwrapKey, wrapKey } from './sealer.js';
 
 describe('Sealer', () => {
   const sealer = new Sealer(randomBytes(32));
@@ -31,8 +31,37 @@ describe('Sealer', () => {
     expect(sealer.sealText('session-token', 'x', 'a')).not.toBe(sealer.sealText('session-token', 'x', 'a'));
   });
 
-  it('refuses text that is not base64url and a master key of the wrong size', () => {
+  it('refuses text that is not base64url and a root key of the wrong size', () => {
     expect(sealer.openText('session-token', 'a+b/c=', 'x')).toBeUndefined();
     expect(() => new Sealer(randomBytes(16))).toThrow(/32 bytes/);
+  });
+
+  describe('keyring wrapping', () => {
+    const master = randomBytes(32);
+    const dataKey = randomBytes(32);
+
+    it('unwraps what it wrapped, with the same master key and name only', () => {
+      const wrapped = wrapKey(master, SEALING_KEY_NAME, dataKey);
+      expect(unwrapKey(master, SEALING_KEY_NAME, wrapped)).toEqual(dataKey);
+      // A node started with another master key opens nothing.
+      expect(unwrapKey(randomBytes(32), SEALING_KEY_NAME, wrapped)).toBeUndefined();
+      // A row copied under another name opens nothing.
+      expect(unwrapKey(master, 'other', wrapped)).toBeUndefined();
+    });
+
+    it('opens nothing from an altered or truncated wrapping', () => {
+      const wrapped = wrapKey(master, SEALING_KEY_NAME, dataKey);
+      for (let i = 0; i < wrapped.length; i++) {
+        const bad = Buffer.from(wrapped);
+        bad[i] = (bad[i] as number) ^ 0x01;
+        expect(unwrapKey(master, SEALING_KEY_NAME, bad)).toBeUndefined();
+      }
+      expect(unwrapKey(master, SEALING_KEY_NAME, wrapped.subarray(0, wrapped.length - 1))).toBeUndefined();
+    });
+
+    it('wraps 32-byte keys only', () => {
+      expect(() => wrapKey(master, SEALING_KEY_NAME, randomBytes(16))).toThrow(/32 bytes/);
+      expect(() => wrapKey(randomBytes(16), SEALING_KEY_NAME, dataKey)).toThrow(/32 bytes/);
+    });
   });
 });

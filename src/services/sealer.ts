@@ -1,6 +1,7 @@
 // Authenticated encryption for everything Tessera keeps secret or hands out sealed: access-key
 // secrets at rest, session tokens, encoded authorization messages. AES-256-GCM under per-purpose
-// keys derived (HKDF-SHA256) from one master key; never a MAC-less cipher, never caller-chosen algorithms.
+// keys derived (HKDF-SHA256) from one root key — the keyring's `sealing` key, itself stored wrapped
+// under the master key (below); never a MAC-less cipher, never caller-chosen algorithms.
 
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
@@ -21,11 +22,11 @@ const VERSION = 1;
 export class Sealer {
   private readonly keys: ReadonlyMap<SealPurpose, Buffer>;
 
-  constructor(masterKey: Uint8Array) {
-    if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+  constructor(rootKey: Uint8Array) {
+    if (rootKey.length !== 32) throw new Error('the root key must be 32 bytes');
     const keys = new Map<SealPurpose, Buffer>();
     for (const purpose of SEAL_PURPOSES) {
-      keys.set(purpose, Buffer.from(hkdfSync('sha256', masterKey, 'tessera', `tessera ${purpose} v1`, 32)));
+      keys.set(purpose, Buffer.from(hkdfSync('sha256', rootKey, 'tessera', `tessera ${purpose} v1`, 32)));
     }
     this.keys = keys;
   }
@@ -70,5 +71,46 @@ export class Sealer {
     const k = this.keys.get(purpose);
     if (k === undefined) throw new Error(`unknown seal purpose ${purpose}`);
     return k;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The keyring (issue #8): the sealing key every node must share lives in the store, wrapped under
+// the master key each node has from its environment — so the store alone (a stolen backup, a
+// read-only database role) opens nothing, and rotating the master key rewraps one row instead of
+// re-sealing every secret.
+
+/** The keyring entry every Sealer purpose key derives from. */
+export const SEALING_KEY_NAME = 'sealing';
+
+function wrappingKey(masterKey: Uint8Array): Buffer {
+  if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+  return Buffer.from(hkdfSync('sha256', masterKey, 'tessera', 'tessera keyring wrap v1', 32));
+}
+
+/** `version ‖ nonce ‖ ciphertext ‖ tag` of a 32-byte data key, bound to its keyring name. */
+export function wrapKey(masterKey: Uint8Array, name: string, dataKey: Uint8Array): Buffer {
+  if (dataKey.length !== 32) throw new Error('a data key must be 32 bytes');
+  const nonce = randomBytes(NONCE);
+  const cipher = createCipheriv('aes-256-gcm', wrappingKey(masterKey), nonce);
+  cipher.setAAD(Buffer.from(`${VERSION}|keyring|${name}`));
+  const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
+  return Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]);
+}
+
+/**
+ * The data key, or undefined when `wrapped` was not wrapped by this master key under `name`: a
+ * wrong master key, or a keyring row altered or copied to another name, opens to nothing.
+ */
+export function unwrapKey(masterKey: Uint8Array, name: string, wrapped: Uint8Array): Buffer | undefined {
+  if (wrapped.length !== 1 + NONCE + 32 + TAG || wrapped[0] !== VERSION) return undefined;
+  const buf = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.length);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', wrappingKey(masterKey), buf.subarray(1, 1 + NONCE));
+    decipher.setAAD(Buffer.from(`${VERSION}|keyring|${name}`));
+    decipher.setAuthTag(buf.subarray(buf.length - TAG));
+    return Buffer.concat([decipher.update(buf.subarray(1 + NONCE, buf.length - TAG)), decipher.final()]);
+  } catch {
+    return undefined;
   }
 }

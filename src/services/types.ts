@@ -45,6 +45,8 @@ export interface ServiceEnv {
   readonly ec2: { transitionSeconds: number };
   /** Logged-only detail (internal failures with their request id). */
   readonly log: (record: Record<string, unknown>) => void;
+  /** This node's name in its audit records, when several nodes share one store (issue #8). */
+  readonly nodeId?: string;
 }
 
 /** Facts of the transport that authorization reads (aws:SourceIp, aws:SecureTransport, aws:UserAgent). */
