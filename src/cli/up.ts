@@ -46,7 +46,7 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
-export const UP_HELP = `Usage: tessera up [--scenario FILE|none] [--port N] [--data DIR] [--host H]
+export const UP_HELP = `Usage: tessera up [--scenario FILE|none] [--port N] [--data DIR] [--host H] [--store URL] [--node-id ID]
 
 Serves Tessera on one origin: the identity provider (Auth0-compatible SAML, rules, Actions), AWS's
 sign-in endpoint (/saml), the console (/console) and the AWS-compatible API — IAM, STS and EC2 on
@@ -60,6 +60,11 @@ Options:
                    users) is served on loopback addresses only
   --data DIR       state directory: SQLite store, master key, audit log, the applied scenario's
                    record (default ./.tessera)
+  --store URL      a PostgreSQL store shared by several Tessera nodes (postgres://USER@HOST/DB);
+                   default TESSERA_DATABASE_URL, else SQLite in the data directory. A shared
+                   store needs TESSERA_MASTER_KEY, the same on every node (docs/deploy.md)
+  --node-id ID     this node's name in its audit records (default TESSERA_NODE_ID, else
+                   hostname/pid)
 
 A scenario is applied once per data directory; later starts reuse its world. A changed scenario on
 the same data directory is refused: use a fresh --data directory (or remove the old one).
@@ -77,6 +82,8 @@ export async function upCommand(argv: readonly string[], io: CliIo, signal?: Abo
       host: { type: 'string' },
       data: { type: 'string' },
       scenario: { type: 'string' },
+      store: { type: 'string' },
+      'node-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -132,7 +139,14 @@ export async function upCommand(argv: readonly string[], io: CliIo, signal?: Abo
   });
   let tessera: Tessera;
   try {
-    tessera = await startTessera({ dataDir, port, host, ...(scenario === undefined ? {} : tesseraOptionsFor(scenario)) });
+    tessera = await startTessera({
+      dataDir,
+      port,
+      host,
+      ...(values.store === undefined ? {} : { store: values.store }),
+      ...(values['node-id'] === undefined ? {} : { nodeId: values['node-id'] }),
+      ...(scenario === undefined ? {} : tesseraOptionsFor(scenario)),
+    });
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr.write(`tessera up: ${e.message}\n`);
@@ -187,7 +201,11 @@ function banner(tessera: Tessera, dataDir: string, started: number, scenario: Sc
     lines.push(`  console: ${tessera.idp.urls.origin}/console (after logging in at the IdP)`);
   }
   lines.push(`  AWS API (IAM, STS, EC2; account ${tessera.env.accountId}, region ${tessera.env.defaultRegion}): ${url}`);
-  lines.push(`  state: ${dataDir} (audit log: audit.log)`);
+  lines.push(
+    tessera.storeLocation.startsWith('sqlite:')
+      ? `  state: ${dataDir} (audit log: audit.log)`
+      : `  store: ${tessera.storeLocation} (shared); this node: ${tessera.nodeId}, audit log ${dataDir}/audit.log`,
+  );
   const users = scenario?.idp.users.filter((u) => u.password !== undefined) ?? [];
   if (users.length > 0) {
     lines.push('', 'Demo users (passwords from the scenario file):');
