@@ -9,6 +9,7 @@ import { randomIds, systemClock } from './kernel/index.js';
 import type { Clock, IdGenerator } from './kernel/index.js';
 import { createConsoleRouter } from './http/console/router.js';
 import { createIdpRouter } from './http/idp/router.js';
+import { parseTrustedProxies } from './http/client-address.js';
 import { startHttpServer } from './http/server.js';
 import { createIdp, parsePublicUrl } from './idp/index.js';
 import type { Idp, LoginLimits } from './idp/index.js';
@@ -305,7 +306,13 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
       ...(options.log === undefined ? {} : { log: options.log }),
       nodeId: options.nodeId ?? (environment['TESSERA_NODE_ID'] || undefined) ?? `${hostname()}/${process.pid}`,
     });
-    const http = await startHttpServer(env, { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+    let trustedProxies;
+    try {
+      trustedProxies = parseTrustedProxies(environment['TESSERA_TRUSTED_PROXIES'] ?? '');
+    } catch (e) {
+      throw new ConfigError(`TESSERA_TRUSTED_PROXIES: ${(e as Error).message}`);
+    }
+    const http = await startHttpServer(env, { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT, trustedProxies });
     // The IdP after listening: its tenant host and issuer come from the bound URL (port 0 included).
     const sandbox = createSandbox({ recycleAfterRuns: IDP_SANDBOX_RECYCLE_AFTER_RUNS, ...options.idp?.sandbox });
     let idp: Idp;

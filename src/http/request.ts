@@ -16,11 +16,8 @@ export function queryOf(req: IncomingMessage): URLSearchParams {
   return new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
 }
 
-/** The peer address (IPv4-mapped IPv6 shown as IPv4); proxies' headers are not believed. */
-export function clientIp(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? '0.0.0.0';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
-}
+/** The client address: the TCP peer, or what trusted proxies report (client-address.ts). */
+export { clientIp } from './client-address.js';
 
 /** The request's cookies; for a repeated name the first wins (the most specific path, RFC 6265 §5.4). */
 export function readCookies(req: IncomingMessage): ReadonlyMap<string, string> {

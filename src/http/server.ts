@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from '../services/errors.js';
 import { invoke } from '../services/invoke.js';
 import type { ServiceEnv } from '../services/types.js';
-import { answer, earlyError, readParams } from './api.js';
-import type { HttpAnswer } from './api.js';
+import { answerBytes, earlyError, readParams } from './api.js';
+import { NO_TRUSTED_PROXIES, clientIp, clientSecure, rememberClient, resolveClient } from './client-address.js';
+import type { TrustedProxies } from './client-address.js';
+import type { HttpAnswer, HttpAnswerBytes } from './api.js';
 
 /** security.md V16: IAM's largest parameter (SAMLMetadataDocument) is 10,000,000 characters. */
 export const MAX_BODY_BYTES = 12 * 1024 * 1024;
@@ -17,6 +19,8 @@ export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 export interface HttpServerOptions {
   readonly host: string;
   readonly port: number;
+  /** Load balancers whose X-Forwarded-For / X-Forwarded-Proto are believed (none by default). */
+  readonly trustedProxies?: TrustedProxies;
 }
 
 export interface RunningServer {
@@ -58,11 +62,24 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, a: HttpAnswer): void {
+function send(res: ServerResponse, a: HttpAnswer | HttpAnswerBytes): void {
   // One UTF-8 pass: the bytes are both measured and written (byteLength + end(string) made two).
-  const body = Buffer.from(a.body, 'utf8');
-  res.writeHead(a.status, { ...a.headers, 'content-length': body.length });
-  res.end(body);
+  if (typeof a.body === 'string') {
+    const body = Buffer.from(a.body, 'utf8');
+    res.writeHead(a.status, { ...a.headers, 'content-length': body.length });
+    res.end(body);
+    return;
+  }
+  const chunks = a.body;
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  res.writeHead(a.status, { ...a.headers, 'content-length': length });
+  if (chunks.length === 1) {
+    res.end(chunks[0]);
+    return;
+  }
+  for (const c of chunks) res.write(c);
+  res.end();
 }
 
 function rawHeaderPairs(raw: readonly string[]): [string, string][] {
@@ -71,10 +88,6 @@ function rawHeaderPairs(raw: readonly string[]): [string, string][] {
   return out;
 }
 
-function clientIp(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? '0.0.0.0';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
-}
 
 const HOME = `Tessera: the AWS Query API (IAM 2010-05-08, STS 2011-06-15, EC2 2016-11-15) is served here.
 Use it with the AWS CLI or an SDK: aws --endpoint-url <this URL> sts get-caller-identity
@@ -120,18 +133,20 @@ export function createApiHandler(env: ServiceEnv, mounted: { handler?: PathHandl
       params,
       transport: {
         sourceIp: clientIp(req),
-        secure: false,
+        secure: clientSecure(req),
         ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
       },
     });
-    send(res, answer(outcome));
+    send(res, answerBytes(outcome));
   };
 }
 
 export function startHttpServer(env: ServiceEnv, options: HttpServerOptions): Promise<RunningServer> {
   const mounted: { handler?: PathHandler } = {};
   const handle = createApiHandler(env, mounted);
+  const trusted = options.trustedProxies ?? NO_TRUSTED_PROXIES;
   const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
+    if (trusted !== NO_TRUSTED_PROXIES) rememberClient(req, resolveClient(req, trusted));
     handle(req, res).catch((e: unknown) => {
       env.log({ level: 'error', message: 'http handler failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       if (!res.headersSent) {
