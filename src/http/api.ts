@@ -6,7 +6,7 @@ import type { ApiCall, ApiOutcome } from '../services/invoke.js';
 import { AwsError } from '../services/errors.js';
 import { SERVICES } from '../services/registry.js';
 import type { ServiceName } from '../services/types.js';
-import { encodeError, encodeResult } from './protocol/encode.js';
+import { encodeError, encodeResult, encodeResultChunks } from './protocol/encode.js';
 
 /** security.md V16: a bound on what one call may make us parse. */
 export const MAX_PARAMS = 1000;
@@ -52,6 +52,27 @@ export function answer(outcome: ApiOutcome): HttpAnswer {
     };
   }
   return encodeError(model.metadata, outcome.error, outcome.requestId);
+}
+
+/** `answer`'s document as UTF-8 pieces (what the server writes: a large answer is never one flattened string). */
+export interface HttpAnswerBytes {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: readonly Buffer[];
+}
+
+/** The same answer as `answer(outcome)`, byte for byte, in pieces (encodeResultChunks). */
+export function answerBytes(outcome: ApiOutcome): HttpAnswerBytes {
+  if (outcome.ok) {
+    const model = SERVICES[outcome.service].model;
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': outcome.requestId },
+      body: encodeResultChunks(model, outcome.action, outcome.output, outcome.requestId),
+    };
+  }
+  const a = answer(outcome);
+  return { status: a.status, headers: a.headers, body: [Buffer.from(a.body, 'utf8')] };
 }
 
 /** An error raised before a call could reach invoke (unreadable body), in the likely service's words. */

@@ -4,7 +4,7 @@ import { AwsError, internalFailure } from '../../services/errors.js';
 import { MODEL as IAM } from '../../services/iam/model.js';
 import type { ServiceModel } from '../../services/model/types.js';
 import { MODEL as STS } from '../../services/sts/model.js';
-import { encodeError, encodeResult, responseHeaders } from './encode.js';
+import { encodeError, encodeResult, encodeResultChunks, responseHeaders } from './encode.js';
 import { escapeXmlText } from './xml.js';
 
 const RID = '16fc956c-311e-4199-bee1-1680236e9698';
@@ -82,6 +82,18 @@ describe('encodeResult, EC2', () => {
         '<instanceState><code>16</code><name>running</name></instanceState><launchTime>2024-05-06T07:08:09.000Z</launchTime>' +
         '</item></instancesSet></item></reservationSet></DescribeInstancesResponse>',
     );
+  });
+
+  it('writes the same bytes in pieces (encodeResultChunks) as in one string, for a multi-megabyte answer with non-ASCII tags', () => {
+    const instances = Array.from({ length: 3000 }, (_, i) => ({
+      InstanceId: `i-${i}`, State: { Code: 16, Name: 'running' }, LaunchTime: new Date('2024-05-06T07:08:09Z'),
+      Tags: [{ Key: 'Owner', Value: `jané 😀 <${i}> & ${'x'.repeat(i % 300)}` }],
+    }));
+    const output = { Reservations: [{ ReservationId: 'r-1', OwnerId: '123456789012', Instances: instances }], NextToken: 'tok' };
+    const chunks = encodeResultChunks(EC2, 'DescribeInstances', output, RID);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Buffer.concat(chunks).equals(Buffer.from(encodeResult(EC2, 'DescribeInstances', output, RID), 'utf8'))).toBe(true);
+    expect(Buffer.concat(encodeResultChunks(EC2, 'DeleteTags', undefined, RID)).toString('utf8')).toBe(encodeResult(EC2, 'DeleteTags', undefined, RID));
   });
 
   it('answers <return>true</return> for operations without output', () => {
