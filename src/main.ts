@@ -263,6 +263,32 @@ export async function createServiceEnv(options: {
  */
 export const IDP_SANDBOX_RECYCLE_AFTER_RUNS = 5_000;
 
+/** The store of a node: the shared PostgreSQL store at `sharedUrl`, else SQLite in `dataDir`. */
+export async function openStore(dataDir: string, sharedUrl: string | undefined): Promise<{ store: Store; location: string }> {
+  if (sharedUrl === undefined) {
+    const path = join(dataDir, 'tessera.db');
+    return { store: await openSqliteStore({ path }), location: `sqlite:${path}` };
+  }
+  return { store: await openShared(sharedUrl), location: redactUrl(sharedUrl) };
+}
+
+/**
+ * Master-key rotation: rewraps the store's sealing key under `newMasterKey`. Nothing else changes
+ * (every sealed value stays as it is); running nodes keep serving with the sealing key they hold and
+ * must be restarted with the new master key. Refused when `oldMasterKey` does not open the keyring.
+ */
+export async function rekeyStore(store: Store, oldMasterKey: Buffer, newMasterKey: Buffer, now: Date): Promise<void> {
+  // Through loadSealer: a store from before the keyring gets its entry first.
+  await loadSealer(store, oldMasterKey, now);
+  const entry = await store.keyring.get(SEALING_KEY_NAME);
+  const dataKey = entry === undefined ? undefined : unwrapKey(oldMasterKey, SEALING_KEY_NAME, entry.wrapped);
+  if (dataKey === undefined) throw new ConfigError("the store's sealing key does not open with the current master key");
+  await store.keyring.rewrap(SEALING_KEY_NAME, wrapKey(newMasterKey, SEALING_KEY_NAME, dataKey));
+  if (unwrapKey(newMasterKey, SEALING_KEY_NAME, ((await store.keyring.get(SEALING_KEY_NAME)) as { wrapped: Uint8Array }).wrapped)?.equals(dataKey) !== true) {
+    throw new ConfigError('the rewrapped sealing key did not read back: the store is unchanged or inconsistent; keep both master keys');
+  }
+}
+
 async function openShared(url: string): Promise<Store> {
   // Loaded only for a shared store: a SQLite node never loads `pg`.
   // TEMPORARY(integration): literal specifier once src/store/postgres/index.ts lands.
@@ -289,8 +315,7 @@ export async function startTessera(options: TesseraOptions): Promise<Tessera> {
     throw new ConfigError('a shared store needs TESSERA_MASTER_KEY (base64 of 32 bytes), the same on every node');
   }
   const masterKey = loadMasterKey(options.dataDir, environment);
-  const store = sharedUrl === undefined ? await openSqliteStore({ path: join(options.dataDir, 'tessera.db') }) : await openShared(sharedUrl);
-  const storeLocation = sharedUrl === undefined ? `sqlite:${join(options.dataDir, 'tessera.db')}` : redactUrl(sharedUrl);
+  const { store, location: storeLocation } = await openStore(options.dataDir, sharedUrl);
   try {
     const sealer = await loadSealer(store, masterKey, clock.now());
     const admin = await bootstrapAdmin(store, sealer, accountId, ids, clock.now(), environment, options.scenarioAdmin);

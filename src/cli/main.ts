@@ -4,6 +4,7 @@ import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js';
 import { loginCommand } from './login.js';
 import { matrixCommand } from './matrix.js';
 import { policyCommand } from './policy.js';
+import { rekeyCommand } from './rekey.js';
 import { samlCommand } from './saml.js';
 import { simulateCommand } from './simulate.js';
 import { upCommand } from './up.js';
@@ -19,6 +20,7 @@ Commands:
   simulate           evaluate IAM policies offline (SimulateCustomPolicy JSON in and out)
   policy validate    validate a policy document, with warnings
   saml verify        verify a SAML response as AWS STS does (saml decode: read it unverified)
+  rekey              rotate the master key (rewrap the store's sealing key under TESSERA_NEW_MASTER_KEY)
   version            print the version
 
 Run \`tessera <command> --help\` for a command's options.
@@ -53,6 +55,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         return await policyCommand(rest, io);
       case 'saml':
         return await samlCommand(rest, io);
+      case 'rekey':
+        return await rekeyCommand(rest, io);
       default:
         io.stderr.write(`tessera: unknown command \`${verb}\`\n\n${HELP}`);
         return EXIT.usage;
