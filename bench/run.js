@@ -19,6 +19,7 @@ const MODULES = [
   { name: 'idp', about: 'IdP: SSO logins/s with the seed rule in the sandbox + signing, the sandbox\'s cost per login, HTTP' },
   { name: 'ec2', about: 'EC2 over HTTP: DescribeInstances (tag filter) and Stop/StartInstances req/s vs node:http hello world and moto' },
   { name: 'sts', about: 'STS: AssumeRoleWithSAML/s in-process (parse, verify, trust, issue), moto beside it' },
+  { name: 'startup', about: '`tessera up` to ready: first start with the seed scenario, restart, empty account (median of runs)' },
   { name: 'scale', about: 'scale: 100,000 instances through RunInstances, DescribeInstances with tag filters (p99 ms), server memory' },
   // Later issues: { name: 'sigv4', … }, { name: 'http', … }
 ];
