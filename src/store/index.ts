@@ -113,3 +113,5 @@ export type { StoreEntity, StoreErrorCode, StoreReason } from './errors.js';
 export { compileWildcard, matchesValue, valueMatch } from './wildcard.js';
 export { open as openSqliteStore } from './sqlite/index.js';
 export type { SqliteStore, SqliteStoreOptions } from './sqlite/index.js';
+export { open as openPostgresStore } from './postgres/index.js';
+export type { PostgresStore, PostgresStoreOptions } from './postgres/index.js';

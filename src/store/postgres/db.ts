@@ -6,6 +6,7 @@
 
 import pg from 'pg';
 import { StoreError, invalidInput } from '../errors.js';
+import type { Tag } from '../port.js';
 
 export type Row = Record<string, unknown>;
 
@@ -26,13 +27,44 @@ export interface Sql {
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
-/** PostgreSQL's SQLSTATE of a driver error, e.g. `23505`, or undefined for other errors. */
+/** The driver's error under `e`: `e` itself, or the cause of a StoreError mapped from it. */
+function driverError(e: unknown): Error | undefined {
+  const d = e instanceof StoreError ? e.cause : e;
+  return d instanceof Error && !(d instanceof StoreError) ? d : undefined;
+}
+
+/**
+ * PostgreSQL's SQLSTATE of a driver error, e.g. `23505` (also through a StoreError that mapError
+ * made of one, so a repository can tell which constraint a failed statement hit), or undefined.
+ */
 export function pgCode(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null && 'code' in e && e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
+  const d = driverError(e);
+  if (d !== undefined && 'code' in d) {
+    const code = (d as { code?: unknown }).code;
     return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   }
   return undefined;
+}
+
+/** The name of the constraint a driver error (or the StoreError made of it) reports, if any. */
+export function pgConstraint(e: unknown): string | undefined {
+  const d = driverError(e);
+  const c = d === undefined ? undefined : (d as { constraint?: unknown }).constraint;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** Node's system error codes and pg-pool's own messages that mean the server cannot be reached. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** True when `e` says the server is unreachable or the connection was lost (not a statement's fault). */
+export function isConnectionError(e: unknown): boolean {
+  const d = driverError(e);
+  if (d === undefined) return false;
+  const code = (d as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_ERRNOS.has(code)) return true;
+  const sqlstate = pgCode(d);
+  if (sqlstate !== undefined) return sqlstate.startsWith('08') || sqlstate === '57P01' || sqlstate === '57P02' || sqlstate === '57P03';
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(d.message);
 }
 
 export function isUniqueViolation(e: unknown): boolean {
@@ -56,6 +88,10 @@ export function mapError(e: unknown): StoreError {
   if (code !== undefined) {
     if (code === '23505') return new StoreError('ERR_STORE_CONFLICT', 'entity already exists', { cause: e });
     if (code === '23503') return new StoreError('ERR_STORE_DELETE_CONFLICT', 'entity is still referenced', { cause: e });
+    // PostgreSQL text cannot hold NUL (U+0000); the driver sends everything else as UTF-8.
+    if (code === '22021' || code === '22P05') {
+      return new StoreError('ERR_STORE_INVALID_INPUT', 'a value holds a character the database cannot store (NUL)', { cause: e });
+    }
     if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014') {
       return new StoreError('ERR_STORE_BUSY', 'database is busy: the operation kept conflicting with concurrent writers', { cause: e });
     }
@@ -64,6 +100,7 @@ export function mapError(e: unknown): StoreError {
     }
     return new StoreError('ERR_STORE_INTERNAL', `store operation failed: SQLSTATE ${code}`, { cause: e });
   }
+  if (isConnectionError(e)) return new StoreError('ERR_STORE_BUSY', 'database connection lost or unavailable', { cause: e });
   return new StoreError('ERR_STORE_INTERNAL', 'store operation failed', { cause: e });
 }
 
@@ -136,7 +173,9 @@ export class TxSql extends Executor {
 
 /**
  * Runs `fn` in one SERIALIZABLE transaction on a client of `pool`, again from the start on a
- * serialization failure (up to SERIALIZATION_RETRIES times), and commits when it resolves.
+ * serialization failure or deadlock (up to SERIALIZATION_RETRIES times), and commits when it
+ * resolves. What `fn` throws is rethrown as it is (the store's `transaction` hands the caller's own
+ * error back); what connecting, BEGIN and COMMIT throw is mapped to a StoreError.
  */
 export async function serializable<T>(pool: pg.Pool, fn: (tx: TxSql) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -147,11 +186,19 @@ export async function serializable<T>(pool: pg.Pool, fn: (tx: TxSql) => Promise<
       throw mapError(e);
     }
     const tx = new TxSql(client);
+    let inFn = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      inFn = true;
       const out = await fn(tx);
+      inFn = false;
       tx.active = false;
-      await client.query('COMMIT');
+      const done = await client.query('COMMIT');
+      // PostgreSQL answers COMMIT of a transaction that a failed statement aborted with ROLLBACK, not
+      // with an error: without this check a lost transaction would be acknowledged as durable.
+      if (done.command !== 'COMMIT') {
+        throw new StoreError('ERR_STORE_INTERNAL', 'transaction was rolled back by the database before it could commit');
+      }
       client.release();
       return out;
     } catch (e) {
@@ -163,12 +210,11 @@ export async function serializable<T>(pool: pg.Pool, fn: (tx: TxSql) => Promise<
         broken = true; // the connection is gone: drop it from the pool
       }
       client.release(broken);
-      const cause = e instanceof StoreError && e.cause !== undefined ? e.cause : e;
-      if (isRetryable(cause) && attempt < SERIALIZATION_RETRIES) {
+      if (isRetryable(e) && attempt < SERIALIZATION_RETRIES) {
         await backoff(attempt);
         continue;
       }
-      throw mapError(e);
+      throw inFn ? e : mapError(e);
     }
   }
 }
@@ -215,4 +261,13 @@ export function bytes(v: Uint8Array, field: string): Buffer {
 /** A fresh Uint8Array (not the driver's Buffer), so every adapter returns the same type. */
 export function copyBytes(v: unknown): Uint8Array {
   return new Uint8Array(v as Buffer);
+}
+
+/** Tags as stored in a `tags` TEXT column: a JSON array of {key, value}, in order. */
+export function tagsJson(tags: readonly Tag[]): string {
+  return JSON.stringify(tags.map((t) => ({ key: t.key, value: t.value })));
+}
+
+export function parseTags(json: unknown): Tag[] {
+  return JSON.parse(json as string) as Tag[];
 }
