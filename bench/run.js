@@ -5,8 +5,9 @@
 // could not run (an engine that disagrees with ours, a crash) is an ERROR and exits 1; bad usage 2.
 //
 // A module is `bench/<name>.js` exporting `async run({ quick })` that returns rows
-// `{ name, op, unit, value, baseline, ratio, budget, pass, notes? }` — build them with
-// `row()` from lib/harness.js. To add one, write the file and add it to MODULES below.
+// `{ name, op, unit, value, baseline, ratio, budget, limit, pass, notes? }` — build them with
+// `row()` from lib/harness.js. bench/results.json holds every row with these fields (`budget` as
+// text, `limit` as `{ on: 'value'|'ratio', min|max }`, null when the row has no budget). To add one, write the file and add it to MODULES below.
 
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -128,7 +129,7 @@ function legend(rows) {
 
 /** Rejects rows a module built by hand with a missing field, so the table never lies. */
 function checkRow(module, r) {
-  for (const k of ['name', 'unit', 'value', 'baseline', 'ratio', 'budget', 'pass']) {
+  for (const k of ['name', 'unit', 'value', 'baseline', 'ratio', 'budget', 'limit', 'pass']) {
     if (!(k in r)) throw new Error(`module \`${module}\` returned a row without \`${k}\`: ${JSON.stringify(r).slice(0, 200)}`);
   }
   return { module, ...r };
@@ -160,17 +161,19 @@ async function main() {
   for (const mod of selected) {
     process.stderr.write(dim(`running ${mod.name}: ${mod.about} …\n`));
     const t0 = performance.now();
+    // The load average around each module (1, 5, 15 min): on a shared machine it says how noisy its rows are.
+    const loadStart = machine().loadavg;
     try {
       const imported = await import(`./${mod.name}.js`);
       const got = await imported.run({ quick: opts.quick });
       for (const r of got) rows.push(checkRow(mod.name, r));
-      modules.push({ name: mod.name, seconds: (performance.now() - t0) / 1000 });
+      modules.push({ name: mod.name, seconds: (performance.now() - t0) / 1000, loadavgStart: loadStart, loadavgEnd: machine().loadavg });
     } catch (e) {
       const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
-      modules.push({ name: mod.name, seconds: (performance.now() - t0) / 1000, error: message });
+      modules.push({ name: mod.name, seconds: (performance.now() - t0) / 1000, loadavgStart: loadStart, loadavgEnd: machine().loadavg, error: message });
       rows.push({
         module: mod.name, name: `${mod.name}: module failed`, op: undefined, unit: '', value: null, baseline: null,
-        ratio: null, budget: null, pass: false, notes: [], error: message.split('\n')[0],
+        ratio: null, budget: null, limit: null, pass: false, notes: [], error: message.split('\n')[0],
       });
     }
   }
@@ -196,6 +199,7 @@ async function main() {
   const loadEnd = machine().loadavg;
   // Our cases keep one core busy; a 1-minute load well above that means something else ran too.
   const busy = Math.max(m.loadavg[0], loadEnd[0]) > 1.5;
+  for (const x of modules) console.log(dim(`load average ${x.name}: ${x.loadavgStart.join(' ')} at start, ${x.loadavgEnd.join(' ')} at end`));
   console.log(
     (busy ? red : dim)(
       `load average ${loadEnd.join(' ')} at end` +

@@ -231,12 +231,14 @@ export function row({ name, op, unit, value, baseline = null, ratio: given = und
       pass = measured !== null && measured <= budget.max;
     }
   }
-  return { name, op, unit, value, baseline, ratio, budget: budgetText, pass, notes, ...(stats ? { stats } : {}) };
+  // `limit`: the budget in machine-readable form for bench/results.json (`budget` is its text).
+  const limit = budget === null ? null : { on: budget.on === 'ratio' ? 'ratio' : 'value', ...(budget.min !== undefined ? { min: budget.min } : { max: budget.max }) };
+  return { name, op, unit, value, baseline, ratio, budget: budgetText, limit, pass, notes, ...(stats ? { stats } : {}) };
 }
 
 /** A row for a measurement that could not be taken; the runner reports it as an error. */
 export function errorRow({ name, op, unit, error }) {
-  return { name, op, unit, value: null, baseline: null, ratio: null, budget: null, pass: false, notes: [], error: String(error) };
+  return { name, op, unit, value: null, baseline: null, ratio: null, budget: null, limit: null, pass: false, notes: [], error: String(error) };
 }
 
 /** Grouped integers (and any integer) from 1,000 up; three significant digits below. */
