@@ -305,12 +305,20 @@ export async function open(options: PostgresStoreOptions): Promise<PostgresStore
     throw openFailed(`cannot connect to the database${describeCause(e)}`, e);
   }
   try {
-    const settings = await client.query<{ encoding: string; schema: string | null }>(
-      "SELECT current_setting('server_encoding') AS encoding, current_setting('search_path') AS schema",
+    const settings = await client.query<{ encoding: string; schema: string | null; synchronous_commit: string }>(
+      `SELECT current_setting('server_encoding') AS encoding, current_setting('search_path') AS schema,
+        current_setting('synchronous_commit') AS synchronous_commit`,
     );
     const s = settings.rows[0];
-    if (s?.encoding !== 'UTF8') {
-      throw new StoreError('ERR_STORE_OPEN_FAILED', `database encoding is \`${String(s?.encoding)}\`: tessera needs UTF8 to keep documents byte for byte`);
+    if (s === undefined) throw new StoreError('ERR_STORE_OPEN_FAILED', 'cannot read the connection settings');
+    // The port promises that a resolved write survives a crash: with synchronous_commit off, COMMIT
+    // returns before its WAL record is flushed and a crash loses acknowledged writes (as SQLite
+    // refuses a database that cannot use WAL, this one refuses to start).
+    if (s.synchronous_commit === 'off') {
+      throw new StoreError('ERR_STORE_OPEN_FAILED', 'synchronous_commit is `off` for this connection: acknowledged writes could be lost in a crash; set it to `on`');
+    }
+    if (s.encoding !== 'UTF8') {
+      throw new StoreError('ERR_STORE_OPEN_FAILED', `database encoding is \`${s.encoding}\`: tessera needs UTF8 to keep documents byte for byte`);
     }
     if (s.schema !== quoteIdent(schema) && s.schema !== schema) {
       throw new StoreError('ERR_STORE_OPEN_FAILED', `connection's search_path is not \`${schema}\`: the connection string's options override it`);
