@@ -76,15 +76,23 @@ export class PgApplications implements ApplicationRepository {
 
   async update(clientId: string, patch: ApplicationUpdate): Promise<Application> {
     if (typeof patch !== 'object' || patch === null) throw invalidInput('an application update must be an object');
-    const params = [
-      patch.name === undefined ? null : text(patch.name, 'name'),
-      patch.callbacks === undefined ? null : stringList(patch.callbacks, 'callbacks'),
-      patch.allowedLogoutUrls === undefined ? null : stringList(patch.allowedLogoutUrls, 'allowedLogoutUrls'),
-      patch.addons === undefined ? null : addonsJson(patch.addons),
-      patch.clientMetadata === undefined ? null : stringRecord(patch.clientMetadata, 'clientMetadata'),
-      ms(patch.updateDate, 'updateDate'),
-      clientId,
-    ];
+    const updated = ms(patch.updateDate, 'updateDate');
+    let params: unknown[];
+    try {
+      params = [
+        patch.name === undefined ? null : text(patch.name, 'name'),
+        patch.callbacks === undefined ? null : stringList(patch.callbacks, 'callbacks'),
+        patch.allowedLogoutUrls === undefined ? null : stringList(patch.allowedLogoutUrls, 'allowedLogoutUrls'),
+        patch.addons === undefined ? null : addonsJson(patch.addons),
+        patch.clientMetadata === undefined ? null : stringRecord(patch.clientMetadata, 'clientMetadata'),
+        updated,
+        clientId,
+      ];
+    } catch (e) {
+      // A missing application is reported before a malformed field, as on SQLite.
+      if ((await this.get(clientId)) === undefined) throw idpNotFound('application', clientId);
+      throw e;
+    }
     // NULL = not in the patch: none of these columns can be set to NULL.
     const r = await this.#sql.row(
       `UPDATE idp_applications SET name = COALESCE($1, name), callbacks = COALESCE($2, callbacks),
