@@ -2,6 +2,8 @@
 // Callers import types from here and open a store through an adapter; nothing else of an adapter
 // leaks past this file.
 
+import type { PostgresStore, PostgresStoreOptions } from './postgres/index.js';
+
 export {
   ACCESS_KEYS_PER_USER_LIMIT,
   ACCESS_KEY_STATUSES,
@@ -113,5 +115,13 @@ export type { StoreEntity, StoreErrorCode, StoreReason } from './errors.js';
 export { compileWildcard, matchesValue, valueMatch } from './wildcard.js';
 export { open as openSqliteStore } from './sqlite/index.js';
 export type { SqliteStore, SqliteStoreOptions } from './sqlite/index.js';
-export { open as openPostgresStore } from './postgres/index.js';
 export type { PostgresStore, PostgresStoreOptions } from './postgres/index.js';
+
+/**
+ * Opens the PostgreSQL adapter (`postgres/index.ts` `open`). The adapter, and `pg` with it, is
+ * loaded on first use: a SQLite node never pays for loading the driver (~90 ms here) at start.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const { open } = await import('./postgres/index.js');
+  return open(options);
+}
