@@ -31,9 +31,15 @@ export function decodeBase64Xml(encoded: string, maxBytes: number = MAX_DECODED_
   return decodeUtf8(bytes);
 }
 
+/**
+ * One fatal decoder for every call: `decode` without `{ stream: true }` starts from a clean state each
+ * time (and after a failure), so sharing it changes nothing but the allocation.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     return reject('UTF8', 'invalid UTF-8');
   }
@@ -103,23 +109,39 @@ export function prescan(text: string): void {
   }
 }
 
-/** P4: parses with xmldom, aborting on any warning or error; no doctype; one root element. */
-export function parseXmlStrict(text: string): Document {
+/**
+ * xmldom, aborting on any warning or error. With `located`, a failure throws SamlRejectedError
+ * XML_PARSE whose detail carries the line and column; without, a failure returns undefined.
+ */
+function xmldomParse(text: string, located: boolean): Document | null | undefined {
   const fail = (msg: string): never => reject('XML_PARSE', msg);
-  // xmldom silently drops text before the root element (`admin<Response…>`): not well-formed.
-  if (!/^\uFEFF?\s*</.test(text)) reject('XML_PARSE', 'text before the root element');
-  const parser = new DOMParser({
-    errorHandler: { warning: fail, error: fail, fatalError: fail },
-    locator: {},
-  });
-  let doc: Document;
+  const parser = new DOMParser(
+    located ? { errorHandler: { warning: fail, error: fail, fatalError: fail }, locator: {} } : { errorHandler: { warning: fail, error: fail, fatalError: fail } },
+  );
   try {
-    doc = parser.parseFromString(text, 'text/xml') as unknown as Document;
+    return (parser.parseFromString(text, 'text/xml') as unknown as Document | undefined) ?? null;
   } catch (e) {
+    if (!located) return undefined;
     if ((e as { name?: string }).name === 'SamlRejectedError') throw e;
     return reject('XML_PARSE', (e as Error).message);
   }
-  if (doc === undefined || doc === null) return reject('XML_PARSE', 'no document');
+}
+
+/** P4: parses with xmldom, aborting on any warning or error; no doctype; one root element. */
+export function parseXmlStrict(text: string): Document {
+  // xmldom silently drops text before the root element (`admin<Response…>`): not well-formed.
+  if (!/^\uFEFF?\s*</.test(text)) reject('XML_PARSE', 'text before the root element');
+  // Without a locator xmldom does not track line and column (~12 % of a parse of a response); the
+  // locator changes only the text of a failure, never whether the parse fails. So the document is
+  // parsed without one, and a document that fails is parsed again with one, for the same rejection
+  // with the position in its detail. If that second parse somehow succeeded, the document is still
+  // refused (fail closed): the first parse of the same parser said no.
+  const doc = xmldomParse(text, false);
+  if (doc === undefined) {
+    xmldomParse(text, true);
+    return reject('XML_PARSE', 'the document did not parse');
+  }
+  if (doc === null) return reject('XML_PARSE', 'no document');
   if (doc.doctype !== null && doc.doctype !== undefined) reject('DOCTYPE', 'doctype node');
   let roots = 0;
   for (let n = doc.firstChild; n !== null; n = n.nextSibling) {
