@@ -215,6 +215,14 @@ async function findAll(sql: Sql, ids: readonly string[]): Promise<{ seq: number;
   });
 }
 
+/** The instance id a unique violation reports (`Key (instance_id)=(i-…) already exists.`). */
+function takenId(e: unknown): string | undefined {
+  const cause = e instanceof StoreError ? e.cause : e;
+  const detail = typeof cause === 'object' && cause !== null ? (cause as { detail?: unknown }).detail : undefined;
+  const m = typeof detail === 'string' ? /^Key \(instance_id\)=\((.*)\) already exists\.$/s.exec(detail) : null;
+  return m?.[1];
+}
+
 export class PgInstances implements InstanceRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -266,8 +274,11 @@ export class PgInstances implements InstanceRepository {
           cols,
         );
       } catch (e) {
-        // Another node took one of the ids since the check.
-        if (isUniqueViolation(e)) throw conflict('instance', (instances[0] as NewInstance).instanceId);
+        // Another node took one of the ids since the check: PostgreSQL's detail names it.
+        if (isUniqueViolation(e)) {
+          const id = takenId(e);
+          throw conflict('instance', id !== undefined && ids.includes(id) ? id : (ids[0] as string));
+        }
         throw e;
       }
       if ((tagCols[0] as string[]).length > 0) {
