@@ -22,6 +22,7 @@ import { createPolicyCache } from './services/policy-cache.js';
 import { SEALING_KEY_NAME, Sealer, unwrapKey, wrapKey } from './services/sealer.js';
 import type { AdminCredentials, ServiceEnv } from './services/types.js';
 import { createSigningKeyCache } from './sigv4/index.js';
+import { openPostgresStore } from './store/index.js';
 import type { Store } from './store/port.js';
 import { open as openSqliteStore } from './store/sqlite/index.js';
 
@@ -290,10 +291,6 @@ export async function rekeyStore(store: Store, oldMasterKey: Buffer, newMasterKe
 }
 
 async function openShared(url: string): Promise<Store> {
-  // Loaded only for a shared store: a SQLite node never loads `pg`.
-  // TEMPORARY(integration): literal specifier once src/store/postgres/index.ts lands.
-  const specifier = './store/postgres/index.js';
-  const { open: openPostgresStore } = (await import(specifier)) as { open: (o: { connectionString: string }) => Promise<Store> };
   try {
     return await openPostgresStore({ connectionString: url });
   } catch (e) {
