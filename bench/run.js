@@ -22,6 +22,7 @@ const MODULES = [
   { name: 'sts', about: 'STS: AssumeRoleWithSAML/s in-process (parse, verify, trust, issue), moto beside it' },
   { name: 'startup', about: '`tessera up` to ready: first start with the seed scenario, restart, empty account (median of runs)' },
   { name: 'scale', about: 'scale: 100,000 instances through RunInstances, DescribeInstances with tag filters (p99 ms), server memory' },
+  { name: 'scale-out', about: 'scale-out: EC2 load on two nodes sharing one PostgreSQL, beside one node on PostgreSQL and one on SQLite' },
   // Later issues: { name: 'sigv4', … }, { name: 'http', … }
 ];
 

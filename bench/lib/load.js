@@ -106,11 +106,11 @@ function waitFor(w, pattern, timeoutMs, what) {
 }
 
 /** `node bin/tessera.js up --port 0 --data TMP --scenario none` with the bench admin key. */
-export async function startTessera({ lifetimeMs = 300_000, nodeArgs = [] } = {}) {
+export async function startTessera({ lifetimeMs = 300_000, nodeArgs = [], args = [], env = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'tessera.js'), 'up', '--port', '0', '--data', dataDir, '--scenario', 'none'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'tessera.js'), 'up', '--port', '0', '--data', dataDir, '--scenario', 'none', ...args], {
     cwd: REPO_ROOT,
-    env: cleanEnv({ TESSERA_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, TESSERA_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey }),
+    env: cleanEnv({ TESSERA_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, TESSERA_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const w = supervise(child, lifetimeMs);

@@ -168,6 +168,10 @@ export async function upCommand(argv: readonly string[], io: CliIo, signal?: Abo
       if (isScenarioError(e)) {
         if (e.issues.length > 0) io.stderr.write(issueLines(e.issues));
         io.stderr.write(`tessera up: ${e.code === 'ERR_SCENARIO_APPLY' ? `${scenario.file} could not be applied; nothing of it was kept` : e.message}\n`);
+        if (e.code === 'ERR_SCENARIO_APPLY' && !tessera.storeLocation.startsWith('sqlite:')) {
+          // A shared store: the world is applied once, by one node; its record stays in that node's data directory.
+          io.stderr.write(`tessera up: ${tessera.storeLocation} is shared by several nodes: if another node applied this world already, start this one with --scenario none\n`);
+        }
         return EXIT.usage;
       }
       throw e;

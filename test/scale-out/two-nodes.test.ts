@@ -276,6 +276,14 @@ describe('two nodes on one PostgreSQL store', () => {
     });
     expect(other.code).toBe(2);
     expect(other.stderr).toContain("the store's sealing key does not open with this master key");
+    // The world is in the store already: applying it again from another node is refused whole, with the way out.
+    const again = await runTessera(['up', '--port', '0', '--data', tempDir(), '--scenario', join(REPO_ROOT, 'scenarios', 'seed.yaml')], {
+      env: { TESSERA_DATABASE_URL: url, TESSERA_MASTER_KEY: MASTER_KEY, TESSERA_PUBLIC_URL: publicUrl },
+      timeoutMs: 30_000,
+    });
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr).toContain('start this one with --scenario none');
+    expect((await describeStates(b)).size).toBe(3);
     const bad = await runTessera(['up', '--store', 'mysql://db/tessera', '--port', '0', '--data', tempDir(), '--scenario', 'none'], { env: { TESSERA_MASTER_KEY: MASTER_KEY } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('postgres://');
