@@ -4,6 +4,7 @@
 // for ids; it never reads the clock.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { idRandomBytes } from '../kernel/random.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -24,7 +25,8 @@ export const newClientId = (): string => alphanumeric(32);
 export const newRuleId = (): string => `rul_${alphanumeric(16)}`;
 export const newActionId = (): string => randomUUID();
 export const newSigningKeyId = (): string => randomBytes(16).toString('base64url');
-export const newLogId = (): string => randomBytes(16).toString('hex');
+/** Log ids are identifiers, not secrets: the pooled CSPRNG (kernel/random.ts). */
+export const newLogId = (): string => idRandomBytes(16).toString('hex');
 
 /** A session or pre-session cookie value: 256 random bits, base64url (43 characters). */
 export const newCookieSecret = (): string => randomBytes(32).toString('base64url');

@@ -1,20 +1,22 @@
 // Identifier generation: AWS-shaped unique ids, access keys, instance ids, request ids.
 // The only module of the control plane that draws randomness for ids; it never reads the clock.
+// Ids come from the pooled CSPRNG of random.ts; the secret access key from its own randomBytes call.
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import { idRandomBytes } from './random.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** `n` characters of AWS's unique-id alphabet (upper-case base32, as in `AROADBQP57FF2AEXAMPLE`). */
 function base32(n: number): string {
-  const bytes = randomBytes(n);
+  const bytes = idRandomBytes(n);
   let s = '';
   for (let i = 0; i < n; i++) s += BASE32[(bytes[i] as number) & 31];
   return s;
 }
 
 function hex(n: number): string {
-  return randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+  return idRandomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
 }
 
 /** IAM unique-id prefixes (IAM User Guide, reference_identifiers). */

@@ -15,6 +15,7 @@ import {
 } from 'node:crypto';
 import { DOMImplementation, XMLSerializer } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto';
+import { idRandomBytes } from '../kernel/random.js';
 import { certificateToBase64, certificateToDer, derToPem } from './keys.js';
 import { ALG, ATTRNAME_FORMAT, BEARER, NAMEID_FORMAT, NS, STATUS } from './ns.js';
 import { child } from './xml.js';
@@ -248,7 +249,7 @@ function randomString(alphabet: string, length: number): string {
   const limit = 256 - (256 % alphabet.length);
   let out = '';
   while (out.length < length) {
-    const bytes = randomBytes(length * 2);
+    const bytes = idRandomBytes(length * 2);
     for (let i = 0; i < bytes.length && out.length < length; i++) {
       const b = bytes[i] as number;
       if (b < limit) out += alphabet[b % alphabet.length];
