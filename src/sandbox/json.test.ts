@@ -11,6 +11,24 @@ describe('parseUntrustedJson', () => {
     expect(Object.keys(r.value as object)).toEqual(['a']);
   });
 
+  it('gives exactly what JSON.parse with a reviver dropping those keys gives (arrays, nesting, escaped key spellings)', () => {
+    const revive = (k: string, v: unknown): unknown => (k === '__proto__' || k === 'constructor' || k === 'prototype' ? undefined : v);
+    const texts = [
+      '[{"__proto__":{"polluted":1}},[{"constructor":{"prototype":{"x":1}}}],{"a":[{"prototype":null,"b":[{"__proto__":[]}]}]}]',
+      '{"\\u005f_proto__":1,"\u005f_proto__":{"x":1},"construct\u006fr":2,"keep":{"__proto__x":1,"Prototype":2}}',
+      '{"__proto__":1,"__proto__":2,"a":{"constructor":1,"constructor":{"z":1}}}',
+      '"__proto__"', '[]', '{}', 'null', '[1,"constructor",{"k":"prototype"}]',
+    ];
+    for (const t of texts) {
+      const r = parseUntrustedJson(t, 1e6);
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      expect(JSON.stringify(r.value)).toBe(JSON.stringify(JSON.parse(t, revive)));
+      expect(r.value).toEqual(JSON.parse(t, revive));
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('refuses text over the byte cap, counting UTF-8 bytes', () => {
     expect(parseUntrustedJson(`"${'a'.repeat(100)}"`, 50)).toMatchObject({ ok: false });
     // 30 characters, 90 bytes

