@@ -266,6 +266,35 @@ describe('postgres adapter', () => {
     });
   });
 
+  describe('review findings (issue #8)', () => {
+    it('answers a filter of many `?` at once, as wildcard.ts (the regex compiler was the cost)', async () => {
+      await withNodes(1, async (s) => {
+        await s.instances.create([instance([{ key: 'Name', value: 'web' }], { instanceId: 'i-0000000000000wild' })]);
+        // 1,200 `?` took 68 s to compile as `.?` × 1,200; as `.{0,255}` pieces it is milliseconds.
+        for (const wildcard of ['?'.repeat(1200), '?a'.repeat(600), '?*?'.repeat(400), `w${'?'.repeat(300)}`, 'we?*', '??', '?']) {
+          const got = await s.instances.describe({ filters: [{ kind: 'tag', key: 'Name', values: [{ wildcard }] }] });
+          expect(got.items.length, wildcard.slice(0, 20)).toBe(compileWildcard(wildcard)('web') ? 1 : 0);
+        }
+        expect(wildcardRegex('a??b*?c\\?')).toBe('^a.{0,2}b.*c\\?$');
+        expect(wildcardRegex('?'.repeat(300))).toBe('^.{0,255}.{0,45}$');
+      });
+    });
+
+    it('folds IAM names as SQLite does: ASCII only, whatever the database locale', async () => {
+      await withNodes(1, async (s) => {
+        await s.roles.create(role('key'));
+        await s.users.create(user('admin'));
+        expect(await s.roles.get('KEY')).toBeDefined();
+        // U+212A KELVIN SIGN and U+0130 (İ) lower-case to `k` and `i` in Unicode, not in ASCII.
+        expect(await s.roles.get('\u212Aey')).toBeUndefined();
+        expect(await s.users.get('adm\u0130n')).toBeUndefined();
+        await expect(s.users.getPolicySet('adm\u0130n')).rejects.toMatchObject({ code: 'ERR_STORE_NOT_FOUND' });
+        await s.users.create(user('adm\u0130n'));
+        expect((await s.users.get('adm\u0130n'))?.userName).toBe('adm\u0130n');
+      });
+    });
+  });
+
   describe('values', () => {
     it('round-trips bytes, documents byte for byte and dates to the millisecond', async () => {
       await withNodes(2, async (a, b) => {

@@ -35,7 +35,7 @@ export class PgAccessKeys implements AccessKeyRepository {
     return this.sql.atomic(async (sql) => {
       const u = await sql.row<{ user_id: string; user_name: string; n: number }>(
         `SELECT u.user_id, u.user_name, (SELECT count(*) FROM access_keys k WHERE k.user_id = u.user_id) AS n
-         FROM users u WHERE lower(u.user_name) = lower($1::text)`,
+         FROM users u WHERE lower(u.user_name) = lower($1::text COLLATE "C")`,
         [key.userName],
       );
       if (u === undefined) throw notFound('user', key.userName);
@@ -65,7 +65,7 @@ export class PgAccessKeys implements AccessKeyRepository {
     // One statement, one snapshot: the user row (absent = not found) with its keys, oldest first.
     const rows = await this.sql.rows(
       `SELECT ${COLUMNS} FROM users u LEFT JOIN access_keys k ON k.user_id = u.user_id
-       WHERE lower(u.user_name) = lower($1::text) ORDER BY k.create_date, k.access_key_id`,
+       WHERE lower(u.user_name) = lower($1::text COLLATE "C") ORDER BY k.create_date, k.access_key_id`,
       [userName],
     );
     if (rows.length === 0) throw notFound('user', userName);

@@ -104,7 +104,7 @@ export class PgManagedPolicies implements ManagedPolicyRepository {
     if (p.tags.length > TAGS_PER_RESOURCE_LIMIT) throw limitExceeded('managedPolicy', p.policyName, 'tags', TAGS_PER_RESOURCE_LIMIT);
     const created = ms(p.createDate, 'createDate');
     return this.sql.atomic(async (sql) => {
-      if ((await sql.row('SELECT 1 FROM managed_policies WHERE lower(policy_name) = lower($1::text)', [p.policyName])) !== undefined) {
+      if ((await sql.row('SELECT 1 FROM managed_policies WHERE lower(policy_name) = lower($1::text COLLATE "C")', [p.policyName])) !== undefined) {
         throw conflict('managedPolicy', p.policyName);
       }
       try {
@@ -134,7 +134,7 @@ export class PgManagedPolicies implements ManagedPolicyRepository {
       `${SELECT_POLICY} WHERE ($1::text IS NULL OR starts_with(p.path, $1::text))
        AND (NOT $2::boolean OR EXISTS (SELECT 1 FROM role_policy_attachments WHERE policy_id = p.policy_id)
             OR EXISTS (SELECT 1 FROM user_policy_attachments WHERE policy_id = p.policy_id))
-       AND ($3::text IS NULL OR lower(p.policy_name) > lower($3::text)) ORDER BY lower(p.policy_name) LIMIT $4::bigint`,
+       AND ($3::text IS NULL OR lower(p.policy_name) > lower($3::text COLLATE "C")) ORDER BY lower(p.policy_name) LIMIT $4::bigint`,
       [request?.pathPrefix ?? null, request?.onlyAttached === true, after, size === undefined ? null : size + 1],
     );
     const items = rows.slice(0, size ?? rows.length).map(fromRow);

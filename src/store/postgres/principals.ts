@@ -205,7 +205,7 @@ function effective(r: Row): EffectivePolicy {
 /** Every statement of one spec, built once from its table names (never from values). */
 function statements(spec: PrincipalSpec<Principal, unknown>) {
   const { table, idCol, nameCol, inlineTable, attachTable } = spec;
-  const byName = `lower(${nameCol}) = lower($1::text)`;
+  const byName = `lower(${nameCol}) = lower($1::text COLLATE "C")`;
   const effectiveJoin = 'JOIN policy_versions v ON v.policy_id = p.policy_id AND v.version_number = p.default_version';
   return {
     get: `SELECT * FROM ${table} WHERE ${byName}`,
@@ -214,7 +214,7 @@ function statements(spec: PrincipalSpec<Principal, unknown>) {
     nameTaken: `SELECT 1 FROM ${table} WHERE ${byName}`,
     setTags: `UPDATE ${table} SET tags = $2 WHERE ${idCol} = $1`,
     list: `SELECT * FROM ${table} WHERE ($1::text IS NULL OR starts_with(path, $1::text))
-      AND ($2::text IS NULL OR lower(${nameCol}) > lower($2::text)) ORDER BY lower(${nameCol}) LIMIT $3::bigint`,
+      AND ($2::text IS NULL OR lower(${nameCol}) > lower($2::text COLLATE "C")) ORDER BY lower(${nameCol}) LIMIT $3::bigint`,
     delete: `DELETE FROM ${table} WHERE ${idCol} = $1`,
     policyIdByArn: 'SELECT policy_id FROM managed_policies WHERE arn = $1',
     attach: `INSERT INTO ${attachTable} (${idCol}, policy_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
@@ -222,18 +222,18 @@ function statements(spec: PrincipalSpec<Principal, unknown>) {
     // The principal's row, left-joined with the page: no row at all means no such principal.
     listAttached: `SELECT x.policy_name, x.arn FROM ${table} r LEFT JOIN (
         SELECT a.${idCol} AS owner, p.policy_name, p.arn FROM ${attachTable} a JOIN managed_policies p ON p.policy_id = a.policy_id
-        WHERE ($2::text IS NULL OR starts_with(p.path, $2::text)) AND ($3::text IS NULL OR lower(p.policy_name) > lower($3::text))
+        WHERE ($2::text IS NULL OR starts_with(p.path, $2::text)) AND ($3::text IS NULL OR lower(p.policy_name) > lower($3::text COLLATE "C"))
       ) x ON x.owner = r.${idCol}
-      WHERE lower(r.${nameCol}) = lower($1::text) ORDER BY lower(x.policy_name) LIMIT $4::bigint`,
+      WHERE lower(r.${nameCol}) = lower($1::text COLLATE "C") ORDER BY lower(x.policy_name) LIMIT $4::bigint`,
     putInline: `INSERT INTO ${inlineTable} (${idCol}, policy_name, policy_document)
       SELECT ${idCol}, $2, $3 FROM ${table} WHERE ${byName}
       ON CONFLICT (${idCol}, policy_name) DO UPDATE SET policy_document = excluded.policy_document`,
     getInline: `SELECT i.policy_name, i.policy_document FROM ${table} r
       LEFT JOIN ${inlineTable} i ON i.${idCol} = r.${idCol} AND i.policy_name = $2
-      WHERE lower(r.${nameCol}) = lower($1::text)`,
+      WHERE lower(r.${nameCol}) = lower($1::text COLLATE "C")`,
     listInlineNames: `SELECT i.policy_name FROM ${table} r
       LEFT JOIN ${inlineTable} i ON i.${idCol} = r.${idCol} AND ($2::text IS NULL OR i.policy_name > $2::text)
-      WHERE lower(r.${nameCol}) = lower($1::text) ORDER BY i.policy_name LIMIT $3::bigint`,
+      WHERE lower(r.${nameCol}) = lower($1::text COLLATE "C") ORDER BY i.policy_name LIMIT $3::bigint`,
     deleteInline: `DELETE FROM ${inlineTable} WHERE ${idCol} = $1 AND policy_name = $2`,
     // Inline policies (kind 0, by name), attached default versions (1, by name in any case, as
     // managed policy names compare), the boundary (2) and the principal itself (3, so an empty set is

@@ -251,8 +251,13 @@ const TYPES: pg.CustomTypesConfig = {
  * committed (what the compare-and-set statements are written for), whatever the server's defaults.
  * A connection string's own `options` would replace a config's, so they are merged into the string.
  */
+/** The longest one statement may run (milliseconds). */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
 function withSessionOptions(connectionString: string, schema: string): { connectionString: string; options?: string } {
-  const ours = `-c search_path=${quoteIdent(schema)} -c default_transaction_isolation=read\\ committed`;
+  // statement_timeout: no single statement may hold a connection of the shared database longer
+  // than this (a pathological filter, a lock wait behind a stuck node); it ends as ERR_STORE_BUSY.
+  const ours = `-c search_path=${quoteIdent(schema)} -c default_transaction_isolation=read\\ committed -c statement_timeout=${STATEMENT_TIMEOUT_MS}`;
   let url: URL | undefined;
   try {
     url = new URL(connectionString);
