@@ -212,7 +212,16 @@ export function redactUrl(url: string): string {
 export async function loadSealer(store: Store, masterKey: Buffer, now: Date): Promise<Sealer> {
   let entry = await store.keyring.get(SEALING_KEY_NAME);
   if (entry === undefined) {
-    const legacy = (await store.account.get()) !== undefined;
+    const account = await store.account.get();
+    const legacy = account !== undefined;
+    // A store sealed before the keyring: its sealing key IS the master key that sealed it. Prove
+    // this node has that key before recording it — a wrong master key (a new TESSERA_MASTER_KEY
+    // on an old data directory) written to the keyring would make everything sealed unopenable.
+    if (legacy && new Sealer(masterKey).open('access-key-secret', account.adminSecretSealed, account.adminAccessKeyId) === undefined) {
+      throw new ConfigError(
+        "the store's sealed data does not open with this master key: use the TESSERA_MASTER_KEY (or master.key) the store was created with",
+      );
+    }
     const dataKey = legacy ? masterKey : randomBytes(32);
     entry = await store.keyring.initialize({ name: SEALING_KEY_NAME, wrapped: wrapKey(masterKey, SEALING_KEY_NAME, dataKey), createDate: now });
   }
@@ -279,6 +288,10 @@ export async function openStore(dataDir: string, sharedUrl: string | undefined):
  * must be restarted with the new master key. Refused when `oldMasterKey` does not open the keyring.
  */
 export async function rekeyStore(store: Store, oldMasterKey: Buffer, newMasterKey: Buffer, now: Date): Promise<void> {
+  // A typo in --store or --data would otherwise create an empty store with a fresh keyring and report success.
+  if ((await store.keyring.get(SEALING_KEY_NAME)) === undefined && (await store.account.get()) === undefined) {
+    throw new ConfigError('the store holds no Tessera state (no keyring, no account): check --store / --data');
+  }
   // Through loadSealer: a store from before the keyring gets its entry first.
   await loadSealer(store, oldMasterKey, now);
   const entry = await store.keyring.get(SEALING_KEY_NAME);

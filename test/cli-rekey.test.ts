@@ -3,7 +3,7 @@
 // changes nothing.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,14 @@ describe('tessera rekey', () => {
     expect(await rekeyCommand(['--data', dataDir], r.io, { TESSERA_NEW_MASTER_KEY: key.toString('base64') })).toBe(2);
     expect(r.out.stderr).toMatch(/is the current master key/);
     expect(loadMasterKey(dataDir, {}).equals(key)).toBe(true);
+    expect(existsSync(join(dataDir, 'master.key.new'))).toBe(false);
     expect(await adminSecret(dataDir, key)).toBe(secret);
+  });
+
+  it('refuses a data directory that holds no Tessera state (a typo in --data)', async () => {
+    const dataDir = tempDir('tessera-rekey-');
+    const r = io();
+    expect(await rekeyCommand(['--data', dataDir], r.io, { TESSERA_MASTER_KEY: randomBytes(32).toString('base64'), TESSERA_NEW_MASTER_KEY: randomBytes(32).toString('base64') })).toBe(2);
+    expect(r.out.stderr).toMatch(/holds no Tessera state/);
   });
 });

@@ -59,6 +59,24 @@ describe('loadSealer', () => {
     await store.close();
   });
 
+  it('refuses a wrong master key on a store sealed before the keyring, and records nothing', async () => {
+    const store = await openSqliteStore({ path: freshPath() });
+    const master = randomBytes(32);
+    await store.account.initialize({
+      accountId: '013823792818',
+      adminAccessKeyId: 'AKIALEGACY0000000002',
+      adminSecretSealed: new Sealer(master).seal('access-key-secret', Buffer.from('legacy-secret-000000'), 'AKIALEGACY0000000002'),
+      updateDate: NOW,
+    });
+    await expect(loadSealer(store, randomBytes(32), NOW)).rejects.toThrow(/does not open with this master key/);
+    expect(await store.keyring.get(SEALING_KEY_NAME)).toBeUndefined();
+    // The right key still works afterwards.
+    const sealer = await loadSealer(store, master, NOW);
+    const stored = await store.account.get();
+    expect(sealer.open('access-key-secret', (stored as NonNullable<typeof stored>).adminSecretSealed, 'AKIALEGACY0000000002')?.toString()).toBe('legacy-secret-000000');
+    await store.close();
+  });
+
   it('agrees on one key when two nodes start on an empty store at once', async () => {
     const path = freshPath();
     const [s1, s2] = [await openSqliteStore({ path }), await openSqliteStore({ path })];
