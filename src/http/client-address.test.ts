@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { NO_TRUSTED_PROXIES, clientIp, clientSecure, parseTrustedProxies, rememberClient, resolveClient } from './client-address.js';
+import { NO_TRUSTED_PROXIES, clientIp, clientSecure, forwardedAddress, parseTrustedProxies, rememberClient, resolveClient } from './client-address.js';
 
 function req(peer: string, headers: Record<string, string | string[]> = {}, encrypted = false): IncomingMessage {
   return { socket: { remoteAddress: peer, encrypted }, headers } as unknown as IncomingMessage;
@@ -39,17 +39,30 @@ describe('resolveClient', () => {
 
   it('walks through a chain of trusted proxies to the first untrusted hop', () => {
     const r = req('10.0.0.5', { 'x-forwarded-for': ['198.51.100.20, 192.168.1.7', '10.3.3.3'] });
-    expect(resolveClient(r, lb).ip).toBe('198.51.100.20');
+    expect(resolveClient(r, lb)?.ip).toBe('198.51.100.20');
   });
 
-  it('stops at a malformed entry, trusting nothing left of it', () => {
-    const r = req('10.0.0.5', { 'x-forwarded-for': '198.51.100.20, garbage, 10.3.3.3' });
-    expect(resolveClient(r, lb).ip).toBe('10.3.3.3');
+  it('refuses (undefined) an entry that is not an address rather than blaming the proxy for it', () => {
+    for (const xff of ['198.51.100.20, garbage, 10.3.3.3', 'unknown', '198.51.100.20:99999', '10.0.0.1:80:80']) {
+      expect(resolveClient(req('10.0.0.5', { 'x-forwarded-for': xff }), lb), xff).toBeUndefined();
+    }
+    // Entries left of the first untrusted hop are never read, malformed or not.
+    expect(resolveClient(req('10.0.0.5', { 'x-forwarded-for': 'unknown, 198.51.100.20' }), lb)?.ip).toBe('198.51.100.20');
+  });
+
+  it('reads the forms with a port that some proxies write', () => {
+    expect(forwardedAddress('198.51.100.7:5555')).toBe('198.51.100.7');
+    expect(forwardedAddress('[2001:db8::1]:443')).toBe('2001:db8::1');
+    expect(forwardedAddress('[2001:db8::1]')).toBe('2001:db8::1');
+    expect(forwardedAddress('2001:db8::1')).toBe('2001:db8::1');
+    expect(forwardedAddress('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(forwardedAddress('[198.51.100.7]:1')).toBeUndefined();
+    expect(resolveClient(req('10.0.0.5', { 'x-forwarded-for': '198.51.100.7:5555' }), lb)?.ip).toBe('198.51.100.7');
   });
 
   it('uses the peer when a trusted proxy sends no header, and reads X-Forwarded-Proto from it only', () => {
     expect(resolveClient(req('::ffff:10.0.0.5'), lb)).toEqual({ ip: '10.0.0.5', secure: false });
-    expect(resolveClient(req('10.0.0.5', { 'x-forwarded-proto': 'http' }), lb).secure).toBe(false);
+    expect(resolveClient(req('10.0.0.5', { 'x-forwarded-proto': 'http' }), lb)?.secure).toBe(false);
     expect(resolveClient(req('10.0.0.5', { 'x-forwarded-for': '[2001:db8::1]', 'x-forwarded-proto': 'HTTPS' }), lb)).toEqual({ ip: '2001:db8::1', secure: true });
   });
 
@@ -57,7 +70,7 @@ describe('resolveClient', () => {
     const r = req('10.0.0.5', { 'x-forwarded-for': '198.51.100.20', 'x-forwarded-proto': 'https' });
     expect(clientIp(r)).toBe('10.0.0.5');
     expect(clientSecure(r)).toBe(false);
-    rememberClient(r, resolveClient(r, lb));
+    rememberClient(r, resolveClient(r, lb) as NonNullable<ReturnType<typeof resolveClient>>);
     expect(clientIp(r)).toBe('198.51.100.20');
     expect(clientSecure(r)).toBe(true);
   });

@@ -73,8 +73,28 @@ function headerValues(req: IncomingMessage, name: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** The client of `req` as the trusted proxies in front of this node report it. */
-export function resolveClient(req: IncomingMessage, trusted: TrustedProxies): ClientFacts {
+/**
+ * One X-Forwarded-For entry as an address: `198.51.100.7`, `2001:db8::1`, and the forms with a port
+ * some proxies write (`198.51.100.7:5555`, `[2001:db8::1]:443`); undefined for anything else
+ * (`unknown`, an obfuscated identifier, garbage).
+ */
+export function forwardedAddress(entry: string): string | undefined {
+  const port = (p: string | undefined) => p === undefined || Number(p) <= 65535;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry);
+  if (bracketed !== null) return isIP(bracketed[1] as string) === 6 && port(bracketed[2]) ? plain(bracketed[1] as string) : undefined;
+  if (isIP(entry) !== 0) return plain(entry);
+  const withPort = /^([0-9.]+):(\d{1,5})$/.exec(entry);
+  if (withPort !== null && isIP(withPort[1] as string) === 4 && port(withPort[2])) return withPort[1] as string;
+  return undefined;
+}
+
+/**
+ * The client of `req` as the trusted proxies in front of this node report it; undefined when a
+ * trusted proxy's X-Forwarded-For holds an entry that is not an address (`unknown`, garbage): the
+ * request is refused rather than attributed to the proxy itself, whose internal address a policy
+ * may well trust (fail closed).
+ */
+export function resolveClient(req: IncomingMessage, trusted: TrustedProxies): ClientFacts | undefined {
   const peer = plain(req.socket.remoteAddress ?? '0.0.0.0');
   const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
   if (!trusted.has(peer)) return { ip: peer, secure: tls };
@@ -84,9 +104,8 @@ export function resolveClient(req: IncomingMessage, trusted: TrustedProxies): Cl
   // The proxy next to us appended the address it saw last; each trusted hop before it did the same.
   let i = hops.length - 1;
   for (; i >= 0; i--) {
-    const hop = plain((hops[i] as string).replace(/^\[(.*)\]$/, '$1'));
-    // A malformed entry: nothing left of it can be believed; the client is the hop we trusted last.
-    if (isIP(hop) === 0) break;
+    const hop = forwardedAddress(hops[i] as string);
+    if (hop === undefined) return undefined;
     ip = hop;
     if (!trusted.has(hop)) break;
   }

@@ -141,12 +141,31 @@ export function createApiHandler(env: ServiceEnv, mounted: { handler?: PathHandl
   };
 }
 
+/** A trusted proxy sent an X-Forwarded-For entry that is not an address: 400, in the API's form on `/`. */
+function refuseForwarded(env: ServiceEnv, req: IncomingMessage, res: ServerResponse): void {
+  const message = 'The X-Forwarded-For header from the load balancer holds an entry that is not an IP address';
+  req.resume();
+  if ((req.url ?? '/').split('?')[0] === '/') {
+    send(res, earlyError('iam', new AwsError('InvalidRequest', message, 400), env.ids.requestId()));
+    return;
+  }
+  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`Bad request: ${message}.\n`);
+}
+
 export function startHttpServer(env: ServiceEnv, options: HttpServerOptions): Promise<RunningServer> {
   const mounted: { handler?: PathHandler } = {};
   const handle = createApiHandler(env, mounted);
   const trusted = options.trustedProxies ?? NO_TRUSTED_PROXIES;
   const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
-    if (trusted !== NO_TRUSTED_PROXIES) rememberClient(req, resolveClient(req, trusted));
+    if (trusted !== NO_TRUSTED_PROXIES) {
+      const client = resolveClient(req, trusted);
+      if (client === undefined) {
+        refuseForwarded(env, req, res);
+        return;
+      }
+      rememberClient(req, client);
+    }
     handle(req, res).catch((e: unknown) => {
       env.log({ level: 'error', message: 'http handler failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       if (!res.headersSent) {

@@ -262,6 +262,10 @@ describe('two nodes on one PostgreSQL store', () => {
     expect((await via(b, '203.0.113.1')).status).toBe(403);
     // A forged entry left of the one the proxy appended is not believed.
     expect((await via(b, '198.51.100.7, 203.0.113.1')).status).toBe(403);
+    // An entry that is not an address is refused, not blamed on the proxy (whose address a policy may trust).
+    const unknown = await via(b, 'unknown');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain('<Code>InvalidRequest</Code>');
     // Node A trusts no proxy: the header is ignored and the caller is 127.0.0.1.
     expect((await via(a, '198.51.100.7')).status).toBe(403);
   });
