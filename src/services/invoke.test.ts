@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServices, failure, ok, TEST_ACCOUNT } from '../../test/support/services.js';
 import type { TestServices } from '../../test/support/services.js';
+import { StoreError } from '../store/index.js';
 import { SERVICES } from './registry.js';
 import { defineAction } from './types.js';
 import type { ActionDefinition } from './types.js';
@@ -56,6 +57,19 @@ describe('invoke', () => {
     const e = failure(out);
     expect(e.code).toBe('InternalFailure');
     expect(e.message).not.toContain('secret internal detail');
+  });
+
+  it('answers a busy store with AWS\'s temporary failure (503), which clients retry', async () => {
+    const busy = defineAction({
+      name: 'GetCallerIdentity',
+      authorization: 'none',
+      handle: async () => {
+        throw new StoreError('ERR_STORE_BUSY', 'database is busy: statement timeout');
+      },
+    });
+    const e = failure(await withAction(busy, () => t.call('sts', 'GetCallerIdentity')));
+    expect(e).toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503 });
+    expect(e.message).not.toContain('statement timeout');
   });
 
   it('writes a CloudTrail-shaped audit record for each call, success or failure', async () => {

@@ -10,6 +10,7 @@ import type { AuditRecord } from './audit.js';
 import { AwsError, internalFailure, invalidAction, isAwsError, missingAction } from './errors.js';
 import { decodeInput } from './model/decode.js';
 import { SERVICES } from './registry.js';
+import { isStoreError } from '../store/index.js';
 import type { ActionContext, ActionDefinition, Caller, ServiceEnv, ServiceName, TransportFacts } from './types.js';
 
 export interface ApiCall {
@@ -143,7 +144,15 @@ export async function invoke(env: ServiceEnv, call: ApiCall): Promise<ApiOutcome
   } catch (e) {
     let error: AwsError;
     if (isAwsError(e)) error = e;
-    else {
+    else if (isStoreError(e, 'ERR_STORE_BUSY')) {
+      // The store could not serve in time (PostgreSQL: a statement timeout, every pooled connection
+      // busy, a lost connection; SQLite: another process held the write lock): AWS's answer to a
+      // temporary failure, which the SDKs and CLIs retry. Nothing was committed.
+      env.log({ level: 'warn', requestId, message: 'store busy', error: e instanceof Error ? e.message : String(e) });
+      error = service === 'ec2'
+        ? new AwsError('Unavailable', 'The server is overloaded or unavailable; try again later.', 503)
+        : new AwsError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+    } else {
       env.log({ level: 'error', requestId, message: 'unhandled error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       error = internalFailure();
     }

@@ -620,6 +620,17 @@ export function storeContract(harness: StoreHarness): void {
           return ids((await s.instances.describe(q)).items).map((id) => back[id] as string);
         }
 
+        it('matches nothing with a filter value or tag key holding U+0000, and still the other values', withStore(async (s) => {
+          const n = await seed(s);
+          const tagIs = (key: string, ...values: { equals: string }[] | { wildcard: string }[]) => ({ filters: [{ kind: 'tag' as const, key, values }] });
+          expect(await names(s, n, tagIs('Name', { equals: 'web\u0000site' }))).toEqual([]);
+          expect(await names(s, n, tagIs('Name', { wildcard: '*\u0000*' }))).toEqual([]);
+          expect(await names(s, n, tagIs('Na\u0000me', { equals: 'website' }))).toEqual([]);
+          expect(await names(s, n, tagIs('Name', { equals: 'x\u0000' }, { equals: 'website' }))).toEqual(['website']);
+          expect(await names(s, n, { filters: [{ kind: 'tagKey', values: [{ equals: 'Name\u0000' }] }] })).toEqual([]);
+          expect((await s.instances.describeTags({ filters: [{ kind: 'key', values: [{ equals: '\u0000' }] }] })).items).toEqual([]);
+        }));
+
         it('matches tag:K exactly and case-sensitively, values OR-ed', withStore(async (s) => {
           const n = await seed(s);
           const tagIs = (key: string, ...values: string[]) => ({ filters: [{ kind: 'tag' as const, key, values: values.map((equals) => ({ equals })) }] });

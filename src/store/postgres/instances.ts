@@ -173,6 +173,9 @@ class Params {
 function matchSql(col: string, values: readonly ValueMatch[], p: Params): string {
   const exact: string[] = [];
   const parts: string[] = [];
+  // PostgreSQL text cannot hold U+0000, so no stored value contains one: a filter value that does
+  // matches nothing (as on SQLite), instead of failing the statement.
+  values = values.filter((v) => !('equals' in v ? v.equals : v.wildcard).includes('\u0000'));
   for (const v of values) if ('equals' in v) exact.push(v.equals);
   if (exact.length === 1) parts.push(`${col} = ${p.add(exact[0])}`);
   else if (exact.length > 1) parts.push(`${col} = ANY(${p.add(exact)}::text[])`);
@@ -192,6 +195,7 @@ function filterSql(f: InstanceFilter, p: Params): string {
     }
     case 'tag': {
       if (typeof f.key !== 'string') throw invalidInput('tag filter needs a key');
+      if (f.key.includes('\u0000')) return 'false';
       const key = p.add(f.key);
       return `EXISTS (SELECT 1 FROM instance_tags t WHERE t.instance_seq = i.seq AND t.key = ${key} AND ${matchSql('t.value', values, p)})`;
     }
@@ -209,7 +213,8 @@ function drives(f: InstanceFilter): boolean {
   if (f === null || typeof f !== 'object' || (f.kind !== 'tag' && f.kind !== 'tagKey') || !Array.isArray(f.values)) return false;
   const v = f.values[0] as ValueMatch | undefined;
   return f.values.length === 1 && typeof v === 'object' && v !== null && typeof (v as { equals?: unknown }).equals === 'string' &&
-    (f.kind === 'tagKey' || typeof f.key === 'string');
+    !(v as { equals: string }).equals.includes('\u0000') &&
+    (f.kind === 'tagKey' || (typeof f.key === 'string' && !f.key.includes('\u0000')));
 }
 
 /** The rows of `ids` (each once, in the order given), or ERR_STORE_NOT_FOUND naming the first missing id. */
