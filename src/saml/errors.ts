@@ -43,6 +43,8 @@ export function publicError(reason: SamlRejectReason): PublicSamlError {
       return { code: 'InvalidIdentityToken', httpStatus: 400, message: 'Issuer not present in specified provider' };
     case 'AUDIENCE_MISMATCH':
       return { code: 'InvalidIdentityToken', httpStatus: 400, message: 'Response does not contain the required audience.' };
+    case 'REPLAY':
+      return { code: 'InvalidIdentityToken', httpStatus: 400, message: 'The SAML assertion has already been used' };
     case 'SIG_MISSING': case 'SIG_POSITION': case 'SIG_TOO_MANY': case 'SIG_FORBIDDEN_ELEMENT': case 'DSIG_OUT_OF_PLACE':
     case 'SIG_STRUCTURE': case 'SIG_C14N_ALGORITHM': case 'SIG_ALGORITHM': case 'SIG_HMAC': case 'SIG_DIGEST_ALGORITHM':
     case 'SIG_SHA1_STRICT': case 'SIG_TRANSFORMS': case 'SIG_REF_COUNT': case 'SIG_REF_NOT_PARENT': case 'SIG_KEYINFO_MISMATCH':

@@ -1,7 +1,7 @@
-// One-time use of assertions at the browser sign-in endpoint (P16). STS lets an assertion be
-// redeemed more than once within its validity (several roles from one login), as AWS does; the
-// sign-in endpoint claims each (issuer, assertion ID) once, so a captured POST cannot be replayed.
-// The guard is a port: one process uses the in-memory one, several nodes share one in the store.
+// One-time use of assertions (security.md P16, S33): STS AssumeRoleWithSAML claims each (issuer,
+// assertion ID) once when it issues credentials — the API and the browser sign-in endpoint alike,
+// so a captured assertion cannot be redeemed again, at this node or another. The guard is a port:
+// one process uses the in-memory one, several nodes share one in the store (store.idp.samlReplay).
 
 import type { VerifiedAssertion } from './types.js';
 

@@ -110,7 +110,7 @@ describe('sign-in endpoint POST /saml', () => {
     const thief = new CookieClient(world.url);
     const r = await thief.postSamlResponse(assertion);
     expectRefusalPage(r, 400, 'InvalidIdentityToken');
-    expect(r.body).toContain('already used to sign in');
+    expect(r.body).toContain('The SAML assertion has already been used');
     expect((await thief.request('/console')).status).toBe(401);
   });
 

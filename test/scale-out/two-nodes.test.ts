@@ -129,6 +129,9 @@ describe('two nodes on one PostgreSQL store', () => {
     const who = await signedCall(b, 'sts', 'GetCallerIdentity', {}, { credentials: session });
     expect(who.status, who.body).toBe(200);
     expect(xmlText(parseXml(who.body), 'GetCallerIdentityResult', 'Arn')).toMatch(/assumed-role\/AccessByCostCenter\/jane@example.com$/);
+    // The same assertion again, now at node B: redeemed once is redeemed everywhere (P16, S33).
+    const replay = await assumeRoleWithSaml(new AwsClient(b.url, 'us-east-1'), login.samlResponse, pair as NonNullable<typeof pair>);
+    expect(replay).toMatchObject({ ok: false, code: 'InvalidIdentityToken', message: 'The SAML assertion has already been used' });
     // Marketing may stop a marketing instance through B (DryRun), not an engineering one.
     const states = await describeStates(a);
     const engineering = await signedCall(a, 'ec2', 'DescribeInstances', { 'Filter.1.Name': 'tag:CostCenter', 'Filter.1.Value.1': 'engineering' });
@@ -174,7 +177,7 @@ describe('two nodes on one PostgreSQL store', () => {
       redirect: 'manual',
     });
     expect(replayed.status).not.toBe(303);
-    expect(await replayed.text()).toContain('already used');
+    expect(await replayed.text()).toContain('The SAML assertion has already been used');
     expect(replayed.headers.getSetCookie().some((c) => c.startsWith('tessera_console=') && !/Max-Age=0/i.test(c))).toBe(false);
     // Without the cookie node B sends the browser to sign in.
     const anonymous = await fetch(`${b.url}/console`, { redirect: 'manual' });

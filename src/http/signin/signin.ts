@@ -8,17 +8,17 @@
 //      the pair again against the signed bytes anyway;
 //   3. STS AssumeRoleWithSAML through services/invoke, exactly as an unsigned HTTP call arrives;
 //      any STS error is AWS's refusal page with STS's status (400/403), never a 500;
-//   4. one-time use (P16): only after STS accepted the response, its assertion is re-verified against
-//      the same provider's registered metadata and claimed by (issuer, assertion ID) read from the
-//      signed bytes (`claimOnce` on `store.idp.samlReplay`). STS itself lets an assertion be redeemed
-//      more than once (several roles from one login, as AWS does), so the claim lives here: a captured
-//      POST, replayed even concurrently, yields at most one console session — the losing request's
-//      freshly minted credentials are dropped unseen (never stored, never sent);
+//   4. one-time use (P16): STS itself claims each (issuer, assertion ID) of the signed bytes once, in
+//      the store every node shares, when it issues credentials — a captured POST, replayed even
+//      concurrently or at another node, is STS's InvalidIdentityToken ("already been used") and
+//      yields no console session. The assertion is then re-verified here against the same
+//      provider's registered metadata, so the session tags and the assertion view come from
+//      verified bytes;
 //   5. a new console session (a new id at every sign-in, C4) and a 303 to /console or to a
 //      same-origin relative RelayState path (C8).
 //
 // The POST is cross-site by nature (the IdP's auto-posting form): no CSRF token or Origin check can
-// apply to it (security.md C3); the one-time claim is what protects it. The role choice that follows
+// apply to it (security.md C3); STS's one-time claim is what protects it. The role choice that follows
 // is same-origin, and checked as such.
 
 import type { IncomingMessage } from 'node:http';
@@ -30,7 +30,6 @@ import type { UnverifiedResponse } from '../../saml/decode.js';
 import { SamlRejectedError, publicError } from '../../saml/errors.js';
 import { MetadataError, parseIdpMetadata } from '../../saml/metadata.js';
 import { AWS_ATTRIBUTE } from '../../saml/ns.js';
-import { claimOnce } from '../../saml/replay.js';
 import type { VerifiedAssertion } from '../../saml/types.js';
 import { verifySamlResponse } from '../../saml/verify.js';
 import type { AssumeRoleWithSAMLResponse } from '../../services/sts/types.js';
@@ -171,17 +170,12 @@ async function complete(ctx: ConsoleContext, req: IncomingMessage, posted: Poste
   }
   const sts = outcome.output as AssumeRoleWithSAMLResponse;
 
-  // 4. One-time use, keyed by what the signature covers.
+  // 4. The verified assertion (STS has already claimed it once: P16), for the session's tags and view.
   const verified = await reverify(ctx, pair.principalArn, posted.samlResponse);
   if (verified === undefined || verified.issuer !== sts.Issuer) {
     return invalidResponsePage(problem('InvalidIdentityToken', publicError('SIG_INVALID').message, 400, outcome.requestId));
   }
   const now = env.clock.now();
-  if (!(await claimOnce(env.store.idp.samlReplay, verified, now.getTime()))) {
-    env.log({ level: 'info', message: 'sign-in: SAML assertion replayed', requestId: outcome.requestId, issuer: verified.issuer, assertionId: verified.assertionId });
-    const replay = publicError('REPLAY');
-    return invalidResponsePage(problem(replay.code, `${replay.message}: this SAML response was already used to sign in`, replay.httpStatus, outcome.requestId));
-  }
 
   // 5. The console session.
   const credentials = sts.Credentials;

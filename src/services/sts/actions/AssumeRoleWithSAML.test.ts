@@ -76,9 +76,14 @@ function attrs(overrides: { role?: readonly string[]; sessionName?: readonly str
   return out;
 }
 
-/** A base64 SAML Response issued at `at` (default T0), signed by `key` (default: the registered IdP key). */
+let assertions = 0;
+
+/**
+ * A base64 SAML Response issued at `at` (default T0), signed by `key` (default: the registered IdP
+ * key), with an assertion ID of its own: STS redeems each assertion once (P16).
+ */
 function saml(overrides: Partial<ResponseSpec> = {}, o: { at?: number; key?: TestKey; shape?: 'B' | 'B_resp' | 'B_both' } = {}): string {
-  const xml = unsignedXml(o.at ?? T0, { attributes: attrs(), ...overrides });
+  const xml = unsignedXml(o.at ?? T0, { attributes: attrs(), assertionId: `_assertion${++assertions}`, ...overrides });
   return b64(signAs(xml, o.shape ?? 'B', o.key === undefined ? {} : { key: o.key }));
 }
 
@@ -337,11 +342,27 @@ describe('AssumeRoleWithSAML: the Role pairs', () => {
 
   it('chooses the requested role among several pairs', async () => {
     const dev = await createRole('Developer', trustPolicy(), { path: '/engineering/' });
-    const assertion = saml({ attributes: attrs({ role: [`${ROLE_ARN},${PROVIDER_ARN}`, ` ${PROVIDER_ARN} , ${DEV_ROLE_ARN} `] }) });
-    const a = ok<AssumeRoleWithSAMLResponse>(await assume(assertion, {}, DEV_ROLE_ARN));
+    const both = () => saml({ attributes: attrs({ role: [`${ROLE_ARN},${PROVIDER_ARN}`, ` ${PROVIDER_ARN} , ${DEV_ROLE_ARN} `] }) });
+    const a = ok<AssumeRoleWithSAMLResponse>(await assume(both(), {}, DEV_ROLE_ARN));
     expect(a.AssumedRoleUser?.AssumedRoleId).toBe(`${dev.roleId}:alice`);
-    const b = ok<AssumeRoleWithSAMLResponse>(await assume(assertion, {}, ROLE_ARN));
+    const b = ok<AssumeRoleWithSAMLResponse>(await assume(both(), {}, ROLE_ARN));
     expect(b.AssumedRoleUser?.AssumedRoleId).toBe(`${readOnly.roleId}:alice`);
+  });
+
+  it('redeems an assertion once (P16, S33): again, for another of its roles, or concurrently, it is refused', async () => {
+    await createRole('Developer', trustPolicy(), { path: '/engineering/' });
+    const assertion = saml({ attributes: attrs({ role: [`${ROLE_ARN},${PROVIDER_ARN}`, `${DEV_ROLE_ARN},${PROVIDER_ARN}`] }) });
+    // A refused attempt (DurationSeconds above the role's maximum) does not use it up.
+    expect(failure(await assume(assertion, { DurationSeconds: '7200' })).code).toBe('ValidationError');
+    ok(await assume(assertion, {}, DEV_ROLE_ARN));
+    const replayed = { code: 'InvalidIdentityToken', message: 'The SAML assertion has already been used', httpStatus: 400 };
+    expect(failure(await assume(assertion, {}, DEV_ROLE_ARN))).toEqual(replayed);
+    expect(failure(await assume(assertion, {}, ROLE_ARN))).toEqual(replayed);
+    // Concurrent redemptions of a fresh assertion: exactly one wins.
+    const fresh = saml();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => assume(fresh)));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    for (const o of outcomes.filter((x) => !x.ok)) expect(failure(o)).toEqual(replayed);
   });
 
   it('refuses a role the assertion does not name, even one whose trust policy would allow', async () => {
@@ -619,7 +640,8 @@ describe('AssumeRoleWithSAML: session length', () => {
     expect(ok<AssumeRoleWithSAMLResponse>(await assume(long)).Credentials?.Expiration).toEqual(new Date(T0 + 3600_000));
     // SessionDuration above MaxSessionDuration is no error: only DurationSeconds is checked against it.
     await t.store.roles.update('ReadOnly', { maxSessionDuration: 43200 });
-    expect(ok<AssumeRoleWithSAMLResponse>(await assume(long, { DurationSeconds: '10800' })).Credentials?.Expiration).toEqual(new Date(T0 + 7200_000));
+    const longAgain = saml({ attributes: attrs({ extra: [{ name: AWS_ATTRIBUTE.sessionDuration, values: ['7200'] }] }) });
+    expect(ok<AssumeRoleWithSAMLResponse>(await assume(longAgain, { DurationSeconds: '10800' })).Credentials?.Expiration).toEqual(new Date(T0 + 7200_000));
   });
 
   it('ends the session no later than the IdP session (SessionNotOnOrAfter)', async () => {

@@ -8,6 +8,7 @@ import { POLICY_SIZE_LIMITS, validatePolicy } from '../../../policy/index.js';
 import { readAwsClaims, subjectType } from '../../../saml/aws.js';
 import { SamlRejectedError } from '../../../saml/errors.js';
 import { MetadataError, parseIdpMetadata } from '../../../saml/metadata.js';
+import { claimOnce } from '../../../saml/replay.js';
 import type { TrustedIdp, VerifiedAssertion } from '../../../saml/types.js';
 import { parseSamlInstant, verifySamlResponse } from '../../../saml/verify.js';
 import type { Tag } from '../../../store/port.js';
@@ -218,7 +219,18 @@ export const AssumeRoleWithSAML = defineAction<AssumeRoleWithSAMLRequest, Assume
       denial: () => samlAccessDenied(),
     });
 
-    // 8. The session, carried whole in its sealed token (§1.6).
+    // 8. One-time use (security.md P16, S33): the (issuer, assertion ID) read from the signed bytes
+    // is claimed atomically in the store every node shares, only now that everything else has
+    // passed — so a captured assertion (a proxy log, a browser history, a second node behind the
+    // load balancer) is worth nothing once redeemed, and of concurrent redemptions exactly one wins.
+    // Stricter than AWS is documented to be; a refused earlier attempt does not use it up.
+    if (!(await claimOnce(env.store.idp.samlReplay, verified, ctx.now.getTime()))) {
+      env.log({ level: 'info', requestId: ctx.requestId, message: 'SAML response rejected', reason: 'REPLAY', issuer: verified.issuer, assertionId: verified.assertionId });
+      ctx.note({ samlRejectReason: 'REPLAY' });
+      throw fromSamlRejection(new SamlRejectedError('REPLAY', `assertion ${verified.assertionId} of ${verified.issuer} was already redeemed`));
+    }
+
+    // 9. The session, carried whole in its sealed token (§1.6).
     const issuedAt = Math.floor(ctx.now.getTime() / 1000);
     const session: SessionClaims = {
       accessKeyId: env.ids.accessKeyId('ASIA'),
