@@ -6,7 +6,6 @@
 import { StoreError, conflict, invalidInput, limitExceeded, notFound } from '../errors.js';
 import {
   INSTANCE_FILTER_FIELDS,
-  INSTANCE_STATE_NAMES,
   TAGS_PER_RESOURCE_LIMIT,
   instanceState,
   type Instance,
@@ -24,8 +23,9 @@ import {
   type TagQuery,
   type ValueMatch,
 } from '../port.js';
+import { REQUIRED_STRINGS, checkState, checkValues, created } from '../instance-values.js';
 import { decodeToken, encodeToken, pageSize } from '../paging.js';
-import { checkDistinctKeys, copyTags, mergeTags } from '../tags.js';
+import { checkDistinctKeys, mergeTags } from '../tags.js';
 import { date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
 import { parseTags, tagsJson, type Sync } from './sync.js';
 
@@ -72,48 +72,6 @@ function fromRow(r: unknown[]): Instance {
   if (r[C.vpcId] !== null) i.vpcId = r[C.vpcId] as string;
   if (r[C.subnetId] !== null) i.subnetId = r[C.subnetId] as string;
   return i;
-}
-
-const REQUIRED_STRINGS = [
-  'instanceId', 'reservationId', 'imageId', 'instanceType', 'stateTransitionReason', 'availabilityZone', 'privateIpAddress',
-  'privateDnsName',
-] as const satisfies readonly (keyof NewInstance)[];
-
-/** What `create` stored, without reading it back (RunInstances may create thousands at once). */
-function created(n: NewInstance): Instance {
-  const i: { -readonly [K in keyof Instance]: Instance[K] } = {
-    instanceId: n.instanceId,
-    reservationId: n.reservationId,
-    amiLaunchIndex: n.amiLaunchIndex,
-    imageId: n.imageId,
-    instanceType: n.instanceType,
-    state: instanceState(n.state),
-    stateTransitionReason: n.stateTransitionReason,
-    launchTime: new Date(n.launchTime.getTime()),
-    availabilityZone: n.availabilityZone,
-    privateIpAddress: n.privateIpAddress,
-    privateDnsName: n.privateDnsName,
-    tags: copyTags(n.tags),
-  };
-  if (n.vpcId !== undefined) i.vpcId = n.vpcId;
-  if (n.subnetId !== undefined) i.subnetId = n.subnetId;
-  return i;
-}
-
-function checkState(s: unknown): InstanceStateName {
-  if (!(INSTANCE_STATE_NAMES as readonly unknown[]).includes(s)) throw invalidInput(`unknown instance state \`${String(s)}\``, 'instance');
-  return s as InstanceStateName;
-}
-
-function checkValues(values: unknown): readonly ValueMatch[] {
-  if (!Array.isArray(values)) throw invalidInput('filter values must be a list');
-  for (const v of values as unknown[]) {
-    const ok =
-      typeof v === 'object' && v !== null &&
-      (typeof (v as { equals?: unknown }).equals === 'string' || typeof (v as { wildcard?: unknown }).wildcard === 'string');
-    if (!ok) throw invalidInput('filter value must be `{ equals }` or `{ wildcard }`');
-  }
-  return values as readonly ValueMatch[];
 }
 
 /** Exact-value lists up to this long are bound as separate parameters (see matchSql). */
