@@ -364,15 +364,15 @@ describe('postgres adapter', () => {
     });
   });
 
-  describe('100,000 instances', () => {
+  describe('20,000 instances', () => {
     let s: PostgresStore;
     const costCenters = ['marketing', 'engineering', 'sales', 'finance'];
-    const RARE = 77_777;
+    const RARE = 17_777;
 
     beforeAll(async () => {
       s = await scratch.open(await freshSchema());
       await s.transaction(async (tx) => {
-        for (let batch = 0; batch < 100; batch++) {
+        for (let batch = 0; batch < 20; batch++) {
           const instances: NewInstance[] = [];
           for (let k = 0; k < 1000; k++) {
             const n = batch * 1000 + k;
@@ -407,19 +407,17 @@ describe('postgres adapter', () => {
       return { ms: times[3] as number, count };
     }
 
-    // DESIGN.md §5's 50 ms budget is the benchmark's to measure; here a loose bound catches a lost
-    // index (a scan of 100,000 rows with their tags takes far longer) without flaking on a busy runner.
-    it('finds one instance by tag, a 1000-instance page, and a wildcard, well within budget', async () => {
+    // Speed is the benchmark's (DESIGN.md §5, `npm run bench -- --only scale,scale-out`): this test
+    // checks the answers over a fleet large enough for the index-driven plans to matter, not timings.
+    it('finds one instance by tag, a 1000-instance page, a tag+state page, and a wildcard', async () => {
       const byTag = (key: string, value: string, more: Partial<InstanceQuery> = {}): InstanceQuery => ({
         filters: [{ kind: 'tag', key, values: [{ equals: value }] }],
         ...more,
       });
       const rare = await median(byTag('CostCenter', 'rare'));
       expect(rare.count).toBe(1);
-      expect(rare.ms).toBeLessThan(50);
       const page = await median(byTag('CostCenter', 'marketing', { maxItems: 1000 }));
       expect(page.count).toBe(1000);
-      expect(page.ms).toBeLessThan(150);
       const combined = await median({
         maxItems: 1000,
         filters: [
@@ -428,16 +426,15 @@ describe('postgres adapter', () => {
         ],
       });
       expect(combined.count).toBe(1000);
-      expect(combined.ms).toBeLessThan(150);
-      const wild = await median({ filters: [{ kind: 'tag', key: 'Name', values: [{ wildcard: 'web-7777?' }] }] });
+      const wild = await median({ filters: [{ kind: 'tag', key: 'Name', values: [{ wildcard: 'web-1777?' }] }] });
       expect(wild.count).toBe(11);
       console.info(
-        `postgres, 100k instances: tag=rare ${rare.ms.toFixed(2)} ms, tag page of 1000 ${page.ms.toFixed(2)} ms, ` +
+        `postgres, 20k instances: tag=rare ${rare.ms.toFixed(2)} ms, tag page of 1000 ${page.ms.toFixed(2)} ms, ` +
           `tag+state page ${combined.ms.toFixed(2)} ms, wildcard ${wild.ms.toFixed(2)} ms`,
       );
     });
 
-    it('pages through a tag filter over 100,000 instances without gaps', async () => {
+    it('pages through a tag filter over 20,000 instances without gaps', async () => {
       let token: string | undefined;
       let seen = 0;
       let last = '';
@@ -454,7 +451,7 @@ describe('postgres adapter', () => {
         seen += page.items.length;
         token = page.nextToken;
       } while (token !== undefined);
-      expect(seen).toBe(25_000);
+      expect(seen).toBe(5_000);
     });
   });
 
