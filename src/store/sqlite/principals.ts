@@ -19,19 +19,13 @@ import {
   type User,
   type UserUpdate,
 } from '../port.js';
+import { applyRole, applyUser, nonNegativeInt, validateRole, validateUser, type Principal } from '../iam-values.js';
 import { decodeToken, encodeToken, pageSize } from '../paging.js';
 import { checkDistinctKeys, mergeTags, removeTags } from '../tags.js';
 import { date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
 import { parseTags, tagsJson, type Sync } from './sync.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-interface Principal {
-  readonly path: string;
-  readonly arn: string;
-  readonly permissionsBoundaryArn?: string;
-  readonly tags: readonly Tag[];
-}
 
 interface PrincipalSpec<T extends Principal, U> {
   readonly entity: 'role' | 'user';
@@ -54,15 +48,6 @@ interface PrincipalSpec<T extends Principal, U> {
   id(p: T): string;
   name(p: T): string;
   validate(p: T): void;
-}
-
-function boundary(patch: string | null | undefined, cur: string | undefined): string | undefined {
-  return patch === undefined ? cur : patch === null ? undefined : patch;
-}
-
-function nonNegativeInt(n: unknown, field: string): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalidInput(`\`${field}\` must be a non-negative integer`);
-  return n;
 }
 
 export const ROLE_SPEC: PrincipalSpec<Role, RoleUpdate> = {
@@ -112,23 +97,10 @@ export const ROLE_SPEC: PrincipalSpec<Role, RoleUpdate> = {
       tags: tagsJson(p.tags),
     };
   },
-  apply(cur, patch) {
-    const next: Mutable<Role> = { ...cur };
-    if (patch.description !== undefined) next.description = patch.description;
-    if (patch.maxSessionDuration !== undefined) next.maxSessionDuration = patch.maxSessionDuration;
-    if (patch.assumeRolePolicyDocument !== undefined) next.assumeRolePolicyDocument = patch.assumeRolePolicyDocument;
-    const b = boundary(patch.permissionsBoundaryArn, cur.permissionsBoundaryArn);
-    if (b === undefined) delete next.permissionsBoundaryArn;
-    else next.permissionsBoundaryArn = b;
-    return next;
-  },
+  apply: applyRole,
   id: (p) => p.roleId,
   name: (p) => p.roleName,
-  validate(p) {
-    if (typeof p.roleId !== 'string' || typeof p.roleName !== 'string' || typeof p.arn !== 'string') {
-      throw invalidInput('role needs a roleId, roleName and arn', 'role');
-    }
-  },
+  validate: validateRole,
 };
 
 export const USER_SPEC: PrincipalSpec<User, UserUpdate> = {
@@ -171,20 +143,10 @@ export const USER_SPEC: PrincipalSpec<User, UserUpdate> = {
       tags: tagsJson(p.tags),
     };
   },
-  apply(cur, patch) {
-    const next: Mutable<User> = { ...cur };
-    const b = boundary(patch.permissionsBoundaryArn, cur.permissionsBoundaryArn);
-    if (b === undefined) delete next.permissionsBoundaryArn;
-    else next.permissionsBoundaryArn = b;
-    return next;
-  },
+  apply: applyUser,
   id: (p) => p.userId,
   name: (p) => p.userName,
-  validate(p) {
-    if (typeof p.userId !== 'string' || typeof p.userName !== 'string' || typeof p.arn !== 'string') {
-      throw invalidInput('user needs a userId, userName and arn', 'user');
-    }
-  },
+  validate: validateUser,
 };
 
 /** The named parameters a statement uses, in order of appearance. */
