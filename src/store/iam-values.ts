@@ -52,3 +52,9 @@ export function validateUser(p: User): void {
     throw invalidInput('user needs a userId, userName and arn', 'user');
   }
 }
+
+/** `v3` → 3; anything else (`v03`, `V3`, `3`) names no version. */
+export function versionNumber(versionId: string): number | undefined {
+  const m = /^v([1-9][0-9]{0,8})$/.exec(versionId);
+  return m === null ? undefined : Number(m[1]);
+}

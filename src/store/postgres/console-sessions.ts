@@ -4,7 +4,7 @@
 // takePending is one DELETE … RETURNING, so of concurrent takes from any node exactly one wins.
 
 import type { ConsoleSession, ConsoleSessionRepository, PendingSignIn } from '../console-port.js';
-import { StoreError, invalidInput } from '../errors.js';
+import { exists, json, sessionTags } from '../console-values.js';
 import { id, text } from '../idp-values.js';
 import type { Tag } from '../port.js';
 import { bytes, copyBytes, date, ms, type Row, type Sql } from './db.js';
@@ -35,24 +35,7 @@ function pendingFromRow(r: Row): PendingSignIn {
 }
 
 function tags(v: unknown): string {
-  if (!Array.isArray(v) || !v.every((t: unknown) => typeof t === 'object' && t !== null && typeof (t as Tag).key === 'string' && typeof (t as Tag).value === 'string')) {
-    throw invalidInput('`sessionTags` must be a list of {key, value} strings');
-  }
-  return JSON.stringify((v as Tag[]).map((t) => ({ key: t.key, value: t.value })));
-}
-
-function json(v: unknown, field: string): string {
-  const s = text(v, field);
-  try {
-    JSON.parse(s);
-  } catch {
-    throw invalidInput(`\`${field}\` must be JSON text`);
-  }
-  return s;
-}
-
-function exists(what: string): StoreError {
-  return new StoreError('ERR_STORE_CONFLICT', `${what} already exists`);
+  return JSON.stringify(sessionTags(v).map((t) => ({ key: t.key, value: t.value })));
 }
 
 export class PgConsoleSessions implements ConsoleSessionRepository {

@@ -3,9 +3,8 @@
 // transaction (a single statement for takePending), so of two concurrent takes exactly one wins.
 
 import type { ConsoleSession, ConsoleSessionRepository, PendingSignIn } from '../console-port.js';
-import { StoreError, invalidInput } from '../errors.js';
+import { exists, json, sessionTags } from '../console-values.js';
 import { id, text } from '../idp-values.js';
-import type { Tag } from '../port.js';
 import { bytes, copyBytes, date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
 import { parseTags, tagsJson, type Sync } from './sync.js';
 
@@ -34,24 +33,7 @@ function pendingFromRow(r: Row): PendingSignIn {
 }
 
 function tags(v: unknown): string {
-  if (!Array.isArray(v) || !v.every((t: unknown) => typeof t === 'object' && t !== null && typeof (t as Tag).key === 'string' && typeof (t as Tag).value === 'string')) {
-    throw invalidInput('`sessionTags` must be a list of {key, value} strings');
-  }
-  return tagsJson(v as Tag[]);
-}
-
-function json(v: unknown, field: string): string {
-  const s = text(v, field);
-  try {
-    JSON.parse(s);
-  } catch {
-    throw invalidInput(`\`${field}\` must be JSON text`);
-  }
-  return s;
-}
-
-function exists(what: string): StoreError {
-  return new StoreError('ERR_STORE_CONFLICT', `${what} already exists`);
+  return tagsJson(sessionTags(v));
 }
 
 export class SqliteConsoleSessions implements Sync<ConsoleSessionRepository> {

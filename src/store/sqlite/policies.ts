@@ -17,6 +17,7 @@ import {
   type PolicyVersion,
   type Tag,
 } from '../port.js';
+import { versionNumber } from '../iam-values.js';
 import { decodeToken, encodeToken, pageSize } from '../paging.js';
 import { checkDistinctKeys, mergeTags, removeTags } from '../tags.js';
 import { date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
@@ -53,12 +54,6 @@ function versionFromRow(r: Row, defaultVersion: number): PolicyVersion {
     isDefaultVersion: r.version_number === defaultVersion,
     createDate: date(r.create_date),
   };
-}
-
-/** `v3` → 3; anything else (`v03`, `V3`, `3`) names no version. */
-function versionNumber(versionId: string): number | undefined {
-  const m = /^v([1-9][0-9]{0,8})$/.exec(versionId);
-  return m === null ? undefined : Number(m[1]);
 }
 
 interface PolicyKey {
