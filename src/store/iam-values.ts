@@ -2,7 +2,7 @@
 // they agree on what is invalid input and how an update patch applies.
 
 import { invalidInput } from './errors.js';
-import type { Role, RoleUpdate, Tag, User, UserUpdate } from './port.js';
+import { ACCESS_KEY_STATUSES, type AccessKeyStatus, type Role, type RoleUpdate, type Tag, type User, type UserUpdate } from './port.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -57,4 +57,9 @@ export function validateUser(p: User): void {
 export function versionNumber(versionId: string): number | undefined {
   const m = /^v([1-9][0-9]{0,8})$/.exec(versionId);
   return m === null ? undefined : Number(m[1]);
+}
+
+export function accessKeyStatus(status: unknown): AccessKeyStatus {
+  if (!(ACCESS_KEY_STATUSES as readonly unknown[]).includes(status)) throw invalidInput(`unknown access key status \`${String(status)}\``, 'accessKey');
+  return status as AccessKeyStatus;
 }

@@ -9,6 +9,8 @@ import {
   TENANT_LOG_TYPES,
   type ActionRuntime,
   type ActionSecret,
+  type IdpUser,
+  type IdpUserUpdate,
   type JsonObject,
   type SigningKeyStatus,
   type TenantLogType,
@@ -115,4 +117,38 @@ export function actionSecrets(v: unknown): readonly ActionSecret[] {
     seen.add(name);
   }
   return v as readonly ActionSecret[];
+}
+
+/** `cur` with an update patch applied: `null` removes the optional name fields; `updateDate` is the patch's. */
+export function applyIdpUserUpdate(cur: IdpUser, patch: IdpUserUpdate): IdpUser {
+  const next: Mutable<IdpUser> = { ...cur, updateDate: patch.updateDate };
+  if (patch.email !== undefined) next.email = patch.email;
+  if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
+  if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.nickname !== undefined) next.nickname = patch.nickname;
+  if (patch.picture !== undefined) next.picture = patch.picture;
+  if (patch.givenName === null) delete next.givenName;
+  else if (patch.givenName !== undefined) next.givenName = patch.givenName;
+  if (patch.familyName === null) delete next.familyName;
+  else if (patch.familyName !== undefined) next.familyName = patch.familyName;
+  if (patch.appMetadata !== undefined) next.appMetadata = patch.appMetadata;
+  if (patch.userMetadata !== undefined) next.userMetadata = patch.userMetadata;
+  if (patch.blocked !== undefined) next.blocked = patch.blocked;
+  return next;
+}
+
+/** How an Action's secrets are stored: JSON of the names and the base64 of the sealed bytes. */
+export interface StoredSecret {
+  readonly name: string;
+  /** base64 of the sealed bytes. */
+  readonly valueSealed: string;
+}
+
+export function secretsJson(secrets: readonly ActionSecret[]): string {
+  const stored: StoredSecret[] = actionSecrets(secrets).map((s) => ({
+    name: s.name,
+    valueSealed: Buffer.from(s.valueSealed.buffer, s.valueSealed.byteOffset, s.valueSealed.byteLength).toString('base64'),
+  }));
+  return JSON.stringify(stored);
 }

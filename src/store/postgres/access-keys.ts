@@ -3,7 +3,8 @@
 // block, so two nodes adding keys at once cannot end with three.
 
 import { conflict, invalidInput, limitExceeded, notFound } from '../errors.js';
-import { ACCESS_KEYS_PER_USER_LIMIT, ACCESS_KEY_STATUSES, type AccessKey, type AccessKeyRepository, type AccessKeyStatus } from '../port.js';
+import { accessKeyStatus } from '../iam-values.js';
+import { ACCESS_KEYS_PER_USER_LIMIT, type AccessKey, type AccessKeyRepository, type AccessKeyStatus } from '../port.js';
 import { bytes, copyBytes, date, isUniqueViolation, ms, type Row, type Sql } from './db.js';
 
 const COLUMNS = 'k.access_key_id, u.user_name, k.secret_sealed, k.status, k.create_date';
@@ -19,17 +20,12 @@ function fromRow(r: Row): AccessKey {
   };
 }
 
-function checkStatus(status: unknown): AccessKeyStatus {
-  if (!(ACCESS_KEY_STATUSES as readonly unknown[]).includes(status)) throw invalidInput(`unknown access key status \`${String(status)}\``, 'accessKey');
-  return status as AccessKeyStatus;
-}
-
 export class PgAccessKeys implements AccessKeyRepository {
   constructor(private readonly sql: Sql) {}
 
   async create(key: AccessKey): Promise<AccessKey> {
     if (typeof key.accessKeyId !== 'string') throw invalidInput('access key needs an accessKeyId', 'accessKey');
-    const status = checkStatus(key.status);
+    const status = accessKeyStatus(key.status);
     const secret = bytes(key.secretSealed, 'secretSealed');
     const created = ms(key.createDate, 'createDate');
     return this.sql.atomic(async (sql) => {
@@ -73,7 +69,7 @@ export class PgAccessKeys implements AccessKeyRepository {
   }
 
   async updateStatus(accessKeyId: string, status: AccessKeyStatus): Promise<AccessKey> {
-    const s = checkStatus(status);
+    const s = accessKeyStatus(status);
     const r = await this.sql.row(
       `UPDATE access_keys k SET status = $1 FROM users u WHERE k.access_key_id = $2 AND u.user_id = k.user_id RETURNING ${COLUMNS}`,
       [s, accessKeyId],

@@ -6,7 +6,7 @@
 
 import { idpConflict, idpNotFound } from '../idp-errors.js';
 import type { IdpMetadataMerge, IdpUser, IdpUserListRequest, IdpUserRepository, IdpUserUpdate, JsonObject, NewIdpUser } from '../idp-port.js';
-import { bool, emailKey, id, jsonObject, mergeMetadata, optText, text, type Mutable } from '../idp-values.js';
+import { applyIdpUserUpdate, bool, emailKey, id, jsonObject, mergeMetadata, optText, text, type Mutable } from '../idp-values.js';
 import { decodeToken, encodeToken, pageSize } from '../paging.js';
 import type { Page } from '../port.js';
 import { date, ms, type Row, type Sql } from './db.js';
@@ -131,20 +131,7 @@ export class PgIdpUsers implements IdpUserRepository {
   async update(userId: string, patch: IdpUserUpdate): Promise<IdpUser> {
     return this.#sql.atomic(async (q) => {
       const cur = await this.#mustGet(q, userId);
-      const next: Mutable<IdpUser> = { ...cur, updateDate: patch.updateDate };
-      if (patch.email !== undefined) next.email = patch.email;
-      if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
-      if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
-      if (patch.name !== undefined) next.name = patch.name;
-      if (patch.nickname !== undefined) next.nickname = patch.nickname;
-      if (patch.picture !== undefined) next.picture = patch.picture;
-      if (patch.givenName === null) delete next.givenName;
-      else if (patch.givenName !== undefined) next.givenName = patch.givenName;
-      if (patch.familyName === null) delete next.familyName;
-      else if (patch.familyName !== undefined) next.familyName = patch.familyName;
-      if (patch.appMetadata !== undefined) next.appMetadata = patch.appMetadata;
-      if (patch.userMetadata !== undefined) next.userMetadata = patch.userMetadata;
-      if (patch.blocked !== undefined) next.blocked = patch.blocked;
+      const next = applyIdpUserUpdate(cur, patch);
       const cols = columns(next);
       const holder = await q.row<{ user_id: string }>('SELECT user_id FROM idp_users WHERE tenant_id = $1 AND connection = $2 AND email_key = $3', [
         cur.tenantId,

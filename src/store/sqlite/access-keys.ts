@@ -2,7 +2,8 @@
 // The two-keys-per-user limit is checked inside the write transaction.
 
 import { conflict, invalidInput, limitExceeded, notFound } from '../errors.js';
-import { ACCESS_KEYS_PER_USER_LIMIT, ACCESS_KEY_STATUSES, type AccessKey, type AccessKeyRepository, type AccessKeyStatus } from '../port.js';
+import { accessKeyStatus } from '../iam-values.js';
+import { ACCESS_KEYS_PER_USER_LIMIT, type AccessKey, type AccessKeyRepository, type AccessKeyStatus } from '../port.js';
 import { bytes, copyBytes, date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
 import type { Sync } from './sync.js';
 
@@ -17,11 +18,6 @@ function fromRow(r: Row): AccessKey {
     status: r.status as AccessKeyStatus,
     createDate: date(r.create_date),
   };
-}
-
-function checkStatus(status: unknown): AccessKeyStatus {
-  if (!(ACCESS_KEY_STATUSES as readonly unknown[]).includes(status)) throw invalidInput(`unknown access key status \`${String(status)}\``, 'accessKey');
-  return status as AccessKeyStatus;
 }
 
 export class SqliteAccessKeys implements Sync<AccessKeyRepository> {
@@ -43,7 +39,7 @@ export class SqliteAccessKeys implements Sync<AccessKeyRepository> {
 
   create(key: AccessKey): AccessKey {
     if (typeof key.accessKeyId !== 'string') throw invalidInput('access key needs an accessKeyId', 'accessKey');
-    const status = checkStatus(key.status);
+    const status = accessKeyStatus(key.status);
     const secret = bytes(key.secretSealed, 'secretSealed');
     const created = ms(key.createDate, 'createDate');
     return this.#db.write(() => {
@@ -71,7 +67,7 @@ export class SqliteAccessKeys implements Sync<AccessKeyRepository> {
   }
 
   updateStatus(accessKeyId: string, status: AccessKeyStatus): AccessKey {
-    const s = checkStatus(status);
+    const s = accessKeyStatus(status);
     return this.#db.write(() => {
       if (this.#s.setStatus.run(s, accessKeyId).changes === 0) throw notFound('accessKey', accessKeyId);
       return fromRow(this.#s.get.get(accessKeyId) as Row);

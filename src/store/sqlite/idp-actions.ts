@@ -4,25 +4,11 @@
 
 import { invalidInput } from '../errors.js';
 import { idpConflict, idpNotFound } from '../idp-errors.js';
-import type { Action, ActionRepository, ActionRuntime, ActionSecret, ActionUpdate, NewAction } from '../idp-port.js';
-import { actionRuntime, actionSecrets, bool, id, positiveInt, text, type Mutable } from '../idp-values.js';
+import type { Action, ActionRepository, ActionRuntime, ActionUpdate, NewAction } from '../idp-port.js';
+import { actionRuntime, bool, id, positiveInt, secretsJson, text, type Mutable, type StoredSecret } from '../idp-values.js';
 import { date, ms, type Db, type Row, type Statement } from './db.js';
 import { tenantCheck } from './idp-common.js';
 import type { Sync } from './sync.js';
-
-interface StoredSecret {
-  readonly name: string;
-  /** base64 of the sealed bytes. */
-  readonly valueSealed: string;
-}
-
-function secretsJson(secrets: readonly ActionSecret[]): string {
-  const stored: StoredSecret[] = actionSecrets(secrets).map((s) => ({
-    name: s.name,
-    valueSealed: Buffer.from(s.valueSealed.buffer, s.valueSealed.byteOffset, s.valueSealed.byteLength).toString('base64'),
-  }));
-  return JSON.stringify(stored);
-}
 
 function fromRow(r: Row): Action {
   const a: Mutable<Action> = {

@@ -4,7 +4,7 @@
 
 import { idpConflict, idpNotFound } from '../idp-errors.js';
 import type { IdpMetadataMerge, IdpUser, IdpUserListRequest, IdpUserRepository, IdpUserUpdate, JsonObject, NewIdpUser } from '../idp-port.js';
-import { bool, emailKey, id, jsonObject, mergeMetadata, optText, parseJson, text, type Mutable } from '../idp-values.js';
+import { applyIdpUserUpdate, bool, emailKey, id, jsonObject, mergeMetadata, optText, parseJson, text, type Mutable } from '../idp-values.js';
 import { decodeToken, encodeToken, pageSize } from '../paging.js';
 import type { Page } from '../port.js';
 import { date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
@@ -136,20 +136,7 @@ export class SqliteIdpUsers implements Sync<IdpUserRepository> {
   update(userId: string, patch: IdpUserUpdate): IdpUser {
     return this.#db.write(() => {
       const cur = this.#mustGet(userId);
-      const next: Mutable<IdpUser> = { ...cur, updateDate: patch.updateDate };
-      if (patch.email !== undefined) next.email = patch.email;
-      if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
-      if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
-      if (patch.name !== undefined) next.name = patch.name;
-      if (patch.nickname !== undefined) next.nickname = patch.nickname;
-      if (patch.picture !== undefined) next.picture = patch.picture;
-      if (patch.givenName === null) delete next.givenName;
-      else if (patch.givenName !== undefined) next.givenName = patch.givenName;
-      if (patch.familyName === null) delete next.familyName;
-      else if (patch.familyName !== undefined) next.familyName = patch.familyName;
-      if (patch.appMetadata !== undefined) next.appMetadata = patch.appMetadata;
-      if (patch.userMetadata !== undefined) next.userMetadata = patch.userMetadata;
-      if (patch.blocked !== undefined) next.blocked = patch.blocked;
+      const next = applyIdpUserUpdate(cur, patch);
       const params = { ...columns(next), userId };
       try {
         this.#s.update.run(params);
