@@ -2,7 +2,7 @@
 // what is invalid input, how emails fold, and how Auth0's metadata merge works. The services layer
 // validates first (Auth0's wording); these checks keep anything malformed out of the database.
 
-import { invalidInput } from './errors.js';
+import { StoreError, invalidInput } from './errors.js';
 import {
   ACTION_RUNTIMES,
   SIGNING_KEY_STATUSES,
@@ -15,6 +15,7 @@ import {
   type SigningKeyStatus,
   type TenantLogType,
 } from './idp-port.js';
+import { decodeToken } from './paging.js';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -151,4 +152,15 @@ export function secretsJson(secrets: readonly ActionSecret[]): string {
     valueSealed: Buffer.from(s.valueSealed.buffer, s.valueSealed.byteOffset, s.valueSealed.byteLength).toString('base64'),
   }));
   return JSON.stringify(stored);
+}
+
+/** The tenant log's page tokens (the same on every adapter). */
+export const TENANT_LOG_LIST = 'tenantLogs';
+
+/** The tenant log's cursor: `<date ms>:<seq>` of the last entry returned. */
+export function decodeLogCursor(token: string): { date: number; seq: number } {
+  const p = decodeToken(TENANT_LOG_LIST, token, 'string');
+  const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(p);
+  if (m === null) throw new StoreError('ERR_STORE_INVALID_TOKEN', `invalid page token for \`${TENANT_LOG_LIST}\``);
+  return { date: Number(m[1]), seq: Number(m[2]) };
 }

@@ -2,16 +2,15 @@
 // reverse of appending) with a keyset cursor on (date, seq), and pruned to the newest N per tenant
 // by one DELETE over one snapshot.
 
-import { StoreError } from '../errors.js';
 import { idpConflict, idpNotFound } from '../idp-errors.js';
 import type { JsonObject, TenantLogEntry, TenantLogRepository, TenantLogType } from '../idp-port.js';
-import { id, jsonObject, nonNegativeInt, optText, tenantLogType, text, type Mutable } from '../idp-values.js';
-import { decodeToken, encodeToken, pageSize } from '../paging.js';
+import { TENANT_LOG_LIST, decodeLogCursor, id, jsonObject, nonNegativeInt, optText, tenantLogType, text, type Mutable } from '../idp-values.js';
+import { encodeToken, pageSize } from '../paging.js';
 import type { Page, PageRequest } from '../port.js';
 import { date, ms, type Row, type Sql } from './db.js';
 import { checkTenant, int, isForeignKeyViolation, parseJson } from './idp-common.js';
 
-const LIST = 'tenantLogs';
+const LIST = TENANT_LOG_LIST;
 
 function fromRow(r: Row): TenantLogEntry {
   const e: Mutable<TenantLogEntry> = {
@@ -28,14 +27,6 @@ function fromRow(r: Row): TenantLogEntry {
   if (r.user_name !== null) e.userName = r.user_name as string;
   if (r.ip !== null) e.ip = r.ip as string;
   return e;
-}
-
-/** The cursor: `<date ms>:<seq>` of the last entry returned (the same token as on SQLite). */
-function decodeCursor(token: string): { date: number; seq: number } {
-  const p = decodeToken(LIST, token, 'string');
-  const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(p);
-  if (m === null) throw new StoreError('ERR_STORE_INVALID_TOKEN', `invalid page token for \`${LIST}\``);
-  return { date: Number(m[1]), seq: Number(m[2]) };
 }
 
 export class PgTenantLogs implements TenantLogRepository {
@@ -83,7 +74,7 @@ export class PgTenantLogs implements TenantLogRepository {
     if (request?.nextToken === undefined) {
       rows = await this.#sql.rows('SELECT * FROM idp_tenant_logs WHERE tenant_id = $1 ORDER BY date DESC, seq DESC LIMIT $2', [tenantId, limit]);
     } else {
-      const c = decodeCursor(request.nextToken);
+      const c = decodeLogCursor(request.nextToken);
       rows = await this.#sql.rows(
         `SELECT * FROM idp_tenant_logs WHERE tenant_id = $1 AND (date < $3 OR (date = $3 AND seq < $4))
          ORDER BY date DESC, seq DESC LIMIT $2`,

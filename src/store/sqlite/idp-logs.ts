@@ -1,17 +1,16 @@
 // The tenant log: append-only rows, listed newest first (date descending, then the reverse of
 // appending) with a keyset cursor on (date, seq), and pruned to the newest N per tenant.
 
-import { decodeToken, encodeToken, pageSize } from '../paging.js';
-import { StoreError } from '../errors.js';
+import { encodeToken, pageSize } from '../paging.js';
 import { idpConflict } from '../idp-errors.js';
 import type { JsonObject, TenantLogEntry, TenantLogRepository, TenantLogType } from '../idp-port.js';
-import { id, jsonObject, nonNegativeInt, optText, parseJson, tenantLogType, text, type Mutable } from '../idp-values.js';
+import { TENANT_LOG_LIST, decodeLogCursor, id, jsonObject, nonNegativeInt, optText, parseJson, tenantLogType, text, type Mutable } from '../idp-values.js';
 import type { Page, PageRequest } from '../port.js';
 import { date, isUniqueViolation, ms, type Db, type Row, type Statement } from './db.js';
 import { tenantCheck } from './idp-common.js';
 import type { Sync } from './sync.js';
 
-const LIST = 'tenantLogs';
+const LIST = TENANT_LOG_LIST;
 
 function fromRow(r: Row): TenantLogEntry {
   const e: Mutable<TenantLogEntry> = {
@@ -28,14 +27,6 @@ function fromRow(r: Row): TenantLogEntry {
   if (r.user_name !== null) e.userName = r.user_name as string;
   if (r.ip !== null) e.ip = r.ip as string;
   return e;
-}
-
-/** The cursor: `<date ms>:<seq>` of the last entry returned. */
-function decodeCursor(token: string): { date: number; seq: number } {
-  const p = decodeToken(LIST, token, 'string');
-  const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(p);
-  if (m === null) throw new StoreError('ERR_STORE_INVALID_TOKEN', `invalid page token for \`${LIST}\``);
-  return { date: Number(m[1]), seq: Number(m[2]) };
 }
 
 export class SqliteTenantLogs implements Sync<TenantLogRepository> {
@@ -95,7 +86,7 @@ export class SqliteTenantLogs implements Sync<TenantLogRepository> {
     const rows = (
       request?.nextToken === undefined
         ? this.#s.first.all({ tenantId, limit })
-        : this.#s.after.all({ tenantId, limit, ...decodeCursor(request.nextToken) })
+        : this.#s.after.all({ tenantId, limit, ...decodeLogCursor(request.nextToken) })
     ) as Row[];
     if (size === undefined || rows.length <= size) return { items: rows.map(fromRow) };
     const page = rows.slice(0, size);
