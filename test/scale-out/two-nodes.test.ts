@@ -70,7 +70,7 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   removeTempDirs();
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
-});
+}, 60_000);
 
 async function describeStates(node: RunningTessera, credentials?: SigningCredentials & { sessionToken?: string }): Promise<Map<string, string>> {
   const r = await signedCall(node, 'ec2', 'DescribeInstances', {}, credentials === undefined ? {} : { credentials });
